@@ -1,0 +1,93 @@
+#pragma once
+// The typed configuration of one smppd node, loaded and validated once at start-up.
+// Defaults are the contract's; a file only overrides what it names.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace smppd::config {
+
+// A bad configuration: its message is one line naming the key and the problem.
+// `main` turns it into that line on stderr and exit status 2.
+class config_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "host:port" as written; port 0 asks the kernel for a free port. An empty listen string
+// (allowed for tls_listen) means "disabled".
+struct endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  friend bool operator==(const endpoint&, const endpoint&) = default;
+};
+
+struct node_config {
+  std::uint16_t id = 1;  // 0..1023: ten bits of every message id
+  std::filesystem::path data_dir = "var";
+};
+
+struct smpp_config {
+  endpoint listen{"0.0.0.0", 2775};
+  std::optional<endpoint> tls_listen = endpoint{"0.0.0.0", 8775};
+  std::filesystem::path tls_cert;  // empty: self-signed, generated once into data_dir
+  std::filesystem::path tls_key;
+  std::uint32_t bind_timeout_s = 30;
+  std::uint32_t enquire_link_interval_s = 30;
+  std::uint32_t enquire_link_timeout_s = 90;
+  std::uint32_t window = 10;
+  std::uint32_t max_pdu_bytes = 65536;
+  std::vector<std::string> message_classes{"standard", "premium", "secret"};
+};
+
+struct store_config {
+  std::string url = "sqlite://var/smppd.db";
+  // For sqlite:// URLs, the database file resolved against the config file's directory.
+  std::filesystem::path sqlite_path;
+};
+
+struct dlr_config {
+  std::uint32_t max_pending_per_account = 25000;
+  std::uint32_t retention_h = 48;
+};
+
+struct http_config {
+  endpoint listen{"127.0.0.1", 8080};
+};
+
+struct simulator_rule {
+  std::string prefix;  // destination address prefix; the longest match wins
+  std::string status = "DELIVRD";
+  std::uint32_t error = 0;
+  std::uint32_t delay_ms = 0;
+  bool enroute_first = false;
+};
+
+struct simulator_config {
+  std::string default_status = "DELIVRD";
+  std::uint32_t default_delay_ms = 50;
+  std::vector<simulator_rule> rules;
+};
+
+struct config {
+  std::filesystem::path file;  // where it was loaded from; relative paths hang off its folder
+  node_config node;
+  smpp_config smpp;
+  store_config store;
+  dlr_config dlr;
+  http_config http;
+  simulator_config simulator;
+};
+
+// Parses and validates; throws config_error.
+config load(const std::filesystem::path& file);
+config parse(std::string_view toml_text, const std::filesystem::path& file);
+
+// "host:port" → endpoint; throws config_error naming `key`.
+endpoint parse_endpoint(std::string_view text, std::string_view key);
+
+}  // namespace smppd::config
