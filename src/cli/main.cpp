@@ -4,23 +4,40 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/command.hpp"
 #include "common/version.hpp"
+#include "config/config.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace smppd::cli {
+void add_config_option(CLI::App& command, command_context& context) {
+  command.add_option("--config", context.config_path, "configuration file")
+      ->capture_default_str();
+}
+}  // namespace smppd::cli
 
 int main(int argc, char** argv) {
+  using namespace smppd::cli;
   CLI::App app{"smppd: an SMPP 3.4 SMS gateway"};
   app.set_version_flag("--version", std::string("smppd ") + smppd::version());
-  app.require_subcommand(0, 1);
+  app.require_subcommand(1);
+  command_context context;
+  command_runner runner;
+  register_account_commands(app, context, runner);
   try {
     app.parse(argc, argv);
+    return runner ? runner() : exit_bad_usage;
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    return code == 0 ? exit_ok : exit_bad_usage;
+  } catch (const smppd::config::config_error& e) {
+    std::fprintf(stderr, "smppd: %s\n", e.what());
+    return exit_bad_usage;
+  } catch (const smppd::store::sqlite::store_error& e) {
+    std::fprintf(stderr, "smppd: store: %s\n", e.what());
+    return exit_bad_usage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "smppd: %s\n", e.what());
-    return 2;
+    return exit_bad_usage;
   }
-  if (app.get_subcommands().empty()) {
-    std::fputs(app.help().c_str(), stdout);
-  }
-  return 0;
 }

@@ -1,0 +1,132 @@
+#include "store/sqlite/database.hpp"
+
+#include <array>
+
+namespace smppd::store::sqlite {
+namespace {
+
+// Each entry moves the schema one version up; entries are never edited once released.
+constexpr std::array<std::string_view, 1> migrations = {
+    R"sql(
+    CREATE TABLE accounts (
+      system_id     TEXT PRIMARY KEY NOT NULL,
+      password_hash TEXT NOT NULL,
+      max_binds     INTEGER NOT NULL,
+      throughput    INTEGER NOT NULL,
+      max_priority  INTEGER NOT NULL,
+      classes       TEXT NOT NULL   -- comma separated
+    );
+    )sql",
+};
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  throw store_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+}  // namespace
+
+statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+      SQLITE_OK) {
+    fail(db, "prepare");
+  }
+}
+
+statement::~statement() { sqlite3_finalize(stmt_); }
+
+statement& statement::bind(int index, std::int64_t value) {
+  if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail(db_, "bind");
+  return *this;
+}
+
+statement& statement::bind(int index, std::string_view text) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
+                        SQLITE_TRANSIENT) != SQLITE_OK) {
+    fail(db_, "bind");
+  }
+  return *this;
+}
+
+bool statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, "step");
+}
+
+void statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t statement::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+std::string statement::column_text(int index) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)))
+              : std::string();
+}
+
+database::database(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    const std::string message = "cannot open " + file.string();
+    sqlite3* db = db_;
+    db_ = nullptr;
+    try {
+      fail(db, message);
+    } catch (...) {
+      sqlite3_close(db);
+      throw;
+    }
+  }
+  // Another process (the CLI, another server thread) may hold the write lock briefly.
+  sqlite3_busy_timeout(db_, 5000);
+  try {
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    migrate();
+  } catch (...) {
+    sqlite3_close(db_);
+    throw;
+  }
+}
+
+database::~database() { sqlite3_close(db_); }
+
+void database::exec(std::string_view sql) {
+  const std::string text(sql);
+  char* error = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw store_error("sqlite: " + message);
+  }
+}
+
+void database::migrate() {
+  exec("BEGIN IMMEDIATE");
+  try {
+    std::size_t current = 0;
+    {
+      statement version(db_, "PRAGMA user_version");
+      version.step();
+      current = static_cast<std::size_t>(version.column_int(0));
+    }
+    if (current > migrations.size()) {
+      throw store_error("the database schema (version " + std::to_string(current) +
+                        ") is newer than this smppd");
+    }
+    for (auto v = current; v < migrations.size(); ++v) {
+      exec(migrations[v]);
+      exec("PRAGMA user_version = " + std::to_string(v + 1));
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace smppd::store::sqlite

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <memory>
+
+#include "store/account_store.hpp"
+#include "store/sqlite/database.hpp"
+
+namespace smppd::store::sqlite {
+
+class sqlite_account_store final : public account_store {
+ public:
+  explicit sqlite_account_store(std::shared_ptr<database> db) : db_(std::move(db)) {}
+
+  bool add(const account::account& a) override;
+  std::optional<account::account> find(std::string_view system_id) override;
+  std::vector<account::account> list() override;
+  bool remove(std::string_view system_id) override;
+  bool set_password_hash(std::string_view system_id, const std::string& hash) override;
+
+ private:
+  std::shared_ptr<database> db_;
+};
+
+}  // namespace smppd::store::sqlite

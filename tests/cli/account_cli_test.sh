@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Drives the real binary's `account` commands against a scratch store and checks output and
+# exit statuses (contract: 1 for an unknown or existing account, 2 for bad usage/config).
+set -uo pipefail
+smppd=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/smppd.toml" <<'TOML'
+[smpp]
+message_classes = ["standard", "premium"]
+[store]
+url = "sqlite://data/test.db"
+TOML
+failures=0
+passes=0
+expect() {  # expect STATUS DESCRIPTION -- command...
+  local want=$1 what=$2; shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ $got -ne $want ]]; then
+    echo "FAIL: $what: exit $got, wanted $want"; cat "$work/out" "$work/err"; failures=$((failures + 1))
+  else
+    passes=$((passes + 1))
+  fi
+}
+contains() {  # contains FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$work/$1"; then passes=$((passes + 1)); else
+    echo "FAIL: $3: '$2' not in $1:"; cat "$work/$1"; failures=$((failures + 1)); fi
+}
+c=(--config "$work/smppd.toml")
+
+expect 0 "add" -- "$smppd" account add acme --password pw1 --max-binds 2 --throughput 100 "${c[@]}"
+[[ -f "$work/data/test.db" ]] && passes=$((passes + 1)) || { echo "FAIL: store not created relative to config"; failures=$((failures + 1)); }
+expect 1 "add existing id" -- "$smppd" account add acme --password pw2 "${c[@]}"
+contains err "exists" "existing id message"
+expect 2 "password over 8 characters" -- "$smppd" account add long --password 123456789 "${c[@]}"
+expect 2 "unknown class" -- "$smppd" account add cls --password pw --classes secret "${c[@]}"
+expect 2 "priority out of range" -- "$smppd" account add pri --password pw --max-priority 4 "${c[@]}"
+expect 0 "add with defaults" -- "$smppd" account add beta --password pw "${c[@]}"
+expect 0 "list json" -- "$smppd" account list --json "${c[@]}"
+contains out '{"classes":["standard","premium"],"max_binds":2,"max_priority":3,"system_id":"acme","throughput":100}' "acme in json"
+contains out '"max_binds":10' "default max binds"
+expect 0 "list table" -- "$smppd" account list "${c[@]}"
+contains out "SYSTEM_ID" "table header"
+expect 0 "show" -- "$smppd" account show acme "${c[@]}"
+contains out "max_binds:    2" "show fields"
+grep -q pw1 "$work/out" && { echo "FAIL: password printed"; failures=$((failures + 1)); }
+expect 1 "show unknown" -- "$smppd" account show nobody "${c[@]}"
+expect 0 "passwd" -- "$smppd" account passwd acme --password pw3 "${c[@]}"
+expect 1 "passwd unknown" -- "$smppd" account passwd nobody --password pw3 "${c[@]}"
+expect 0 "remove" -- "$smppd" account remove acme "${c[@]}"
+expect 1 "remove again" -- "$smppd" account remove acme "${c[@]}"
+printf '[smpp]\nwindw = 3\n' > "$work/bad.toml"
+expect 2 "unknown config key" -- "$smppd" account list --config "$work/bad.toml"
+contains err "smpp.windw: unknown key" "names the unknown key"
+expect 2 "missing config" -- "$smppd" account list --config "$work/none.toml"
+expect 2 "no subcommand" -- "$smppd"
+expect 0 "version" -- "$smppd" --version
+contains out "smppd " "version text"
+
+echo "account_cli: $passes passed, $failures failed"
+[[ $failures -eq 0 ]]
