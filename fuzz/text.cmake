@@ -1,0 +1,1 @@
+smppd_fuzz_target(text_decode SOURCES text_decode.cpp LIBS smppd_text)
