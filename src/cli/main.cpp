@@ -23,7 +23,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   command_context context;
   command_runner runner;
+  register_serve_command(app, context, runner);
   register_account_commands(app, context, runner);
+  register_send_command(app, context, runner);
+  register_bench_command(app, context, runner);
   try {
     app.parse(argc, argv);
     return runner ? runner() : exit_bad_usage;

@@ -1,0 +1,76 @@
+// smppd serve: run the gateway in the foreground.
+#include <openssl/rand.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "account/account.hpp"
+#include "account/password.hpp"
+#include "cli/command.hpp"
+#include "cli/open_store.hpp"
+#include "common/version.hpp"
+#include "config/config.hpp"
+#include "server/message_sink.hpp"
+#include "server/server.hpp"
+
+namespace smppd::cli {
+namespace {
+
+std::string random_password() {
+  static constexpr char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  unsigned char bytes[account::max_password_length];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes");
+  std::string out;
+  for (unsigned char b : bytes) out.push_back(alphabet[b % (sizeof alphabet - 1)]);
+  return out;
+}
+
+// A fresh store gets one account, so a newcomer can bind at once; its password is shown
+// this once and never again.
+void create_demo_account_if_empty(store::account_store& accounts, const config::config& cfg) {
+  if (!accounts.list().empty()) return;
+  const std::string password = random_password();
+  account::account demo;
+  demo.system_id = "demo";
+  demo.password_hash = account::hash_password(password);
+  demo.classes = cfg.smpp.message_classes;
+  if (accounts.add(demo)) {
+    std::printf("created account demo with password %s (shown once; change it with "
+                "`smppd account passwd demo --password NEW`)\n",
+                password.c_str());
+    std::fflush(stdout);
+  }
+}
+
+int run_serve(const command_context& context) {
+  const auto cfg = config::load(context.config_path);
+  auto log = spdlog::stderr_logger_mt("smppd");
+  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  log->flush_on(spdlog::level::info);
+
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.node.data_dir, ec);
+  if (ec) throw config::config_error("node.data_dir: cannot create " + cfg.node.data_dir.string());
+  auto accounts = open_account_store(cfg);
+  create_demo_account_if_empty(*accounts, cfg);
+
+  // Issue 3: accepted messages go to an in-memory sink; the durable store replaces it next.
+  server::counting_sink sink;
+  server::server gateway(cfg, *accounts, sink, log);
+  gateway.listen();
+  log->info("smppd {} node {} serving", version(), cfg.node.id);
+  gateway.run();
+  log->info("stopped; {} messages accepted", sink.accepted());
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_serve_command(CLI::App& app, command_context& context, command_runner& runner) {
+  CLI::App* serve = app.add_subcommand("serve", "run the gateway in the foreground");
+  add_config_option(*serve, context);
+  serve->callback([&context, &runner] { runner = [&context] { return run_serve(context); }; });
+}
+
+}  // namespace smppd::cli

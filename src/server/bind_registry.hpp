@@ -1,0 +1,36 @@
+#pragma once
+// Who is bound, per account, across all io threads: enforces max_binds and holds each
+// account's throughput limit, which all of its sessions share. Thread-safe.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "account/throttle.hpp"
+#include "common/clock.hpp"
+
+namespace smppd::server {
+
+class bind_registry {
+ public:
+  // False when the account already has max_binds sessions bound.
+  bool try_bind(const std::string& system_id, std::uint32_t max_binds, std::uint32_t throughput,
+                steady_time now);
+  void unbind(const std::string& system_id);
+  std::uint32_t bound_sessions(const std::string& system_id) const;
+
+  // ESME_RTHROTTLED when false.
+  bool try_submit(const std::string& system_id, steady_time now);
+
+ private:
+  struct account_binds {
+    std::uint32_t sessions = 0;
+    account::throttle limit;
+  };
+  mutable std::mutex mutex_;
+  std::map<std::string, account_binds, std::less<>> accounts_;
+};
+
+}  // namespace smppd::server

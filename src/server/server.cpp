@@ -1,0 +1,215 @@
+#include "server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/executor_work_guard.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/use_awaitable.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "server/session.hpp"
+#include "server/tls.hpp"
+
+namespace smppd::server {
+namespace {
+
+using tcp = asio::ip::tcp;
+
+session_settings settings_from(const config::config& cfg) {
+  session_settings s;
+  s.bind_timeout = std::chrono::seconds(cfg.smpp.bind_timeout_s);
+  s.enquire_link_interval = std::chrono::seconds(cfg.smpp.enquire_link_interval_s);
+  s.enquire_link_timeout = std::chrono::seconds(cfg.smpp.enquire_link_timeout_s);
+  s.window = cfg.smpp.window;
+  return s;
+}
+
+unsigned io_thread_count() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 2 : cores;
+}
+
+tcp::acceptor open_acceptor(asio::io_context& io, const config::endpoint& where, const char* key) {
+  std::error_code ec;
+  const auto address = asio::ip::make_address(where.host, ec);
+  if (ec) throw config::config_error(std::string(key) + ": invalid address \"" + where.host + "\"");
+  const tcp::endpoint endpoint(address, where.port);
+  tcp::acceptor acceptor(io);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw config::config_error(std::string(key) + ": cannot listen on " + where.host + ":" +
+                               std::to_string(where.port) + ": " + ec.message());
+  }
+  return acceptor;
+}
+
+std::string address_of(const tcp::acceptor& acceptor) {
+  const auto endpoint = acceptor.local_endpoint();
+  const auto host = endpoint.address().to_string();
+  return (endpoint.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+server::server(const config::config& cfg, store::account_store& accounts, message_sink& sink,
+               std::shared_ptr<spdlog::logger> log, std::uint64_t message_id_floor)
+    : config_(cfg),
+      auth_(accounts, registry_),
+      ids_(message_id_generator(cfg.node.id, message_id_floor)),
+      context_{.settings = settings_from(cfg),
+               .max_pdu_bytes = cfg.smpp.max_pdu_bytes,
+               .auth = auth_,
+               .registry = registry_,
+               .sink = sink,
+               .ids = ids_,
+               .auth_pool = auth_pool_,
+               .log = std::move(log),
+               .sessions{},
+               .next_session_id{1},
+               .pending_binds{0}} {
+  for (unsigned i = 0; i < io_thread_count(); ++i) io_.push_back(std::make_unique<asio::io_context>(1));
+}
+
+server::~server() {
+  auth_pool_.join();
+  // Sessions still owned by suspended coroutines die with their io_context and touch
+  // context_ on the way out: destroy the io_contexts while context_ is alive.
+  io_.clear();
+}
+
+asio::io_context& server::next_io() {
+  auto& io = *io_[next_io_];
+  next_io_ = (next_io_ + 1) % io_.size();
+  return io;
+}
+
+void server::listen() {
+  plain_.emplace(open_acceptor(*io_[0], config_.smpp.listen, "smpp.listen"));
+  if (config_.smpp.tls_listen) {
+    tls_files files{config_.smpp.tls_cert, config_.smpp.tls_key};
+    if (files.certificate.empty() != files.private_key.empty()) {
+      throw config::config_error("smpp.tls_cert and smpp.tls_key: set both or neither");
+    }
+    if (files.certificate.empty()) files = ensure_self_signed(config_.node.data_dir);
+    tls_context_.emplace(make_tls_context(files));
+    tls_.emplace(open_acceptor(*io_[0], *config_.smpp.tls_listen, "smpp.tls_listen"));
+  }
+  write_listening_file();
+}
+
+void server::write_listening_file() {
+  nlohmann::json addresses;
+  addresses["smpp"] = address_of(*plain_);
+  if (tls_) addresses["smpp_tls"] = address_of(*tls_);
+  std::filesystem::create_directories(config_.node.data_dir);
+  const auto file = config_.node.data_dir / "listening.json";
+  const auto temporary = config_.node.data_dir / "listening.json.tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    out << addresses.dump() << "\n";
+    if (!out) throw config::config_error("node.data_dir: cannot write " + temporary.string());
+  }
+  std::filesystem::rename(temporary, file);  // readers never see a half-written file
+  context_.log->info("listening: {}", addresses.dump());
+}
+
+void server::accept_plain() {
+  asio::co_spawn(
+      *io_[0],
+      [this]() -> asio::awaitable<void> {
+        for (;;) {
+          std::error_code ec;
+          auto socket = co_await plain_->async_accept(next_io(), asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == asio::error::operation_aborted || !plain_->is_open()) co_return;
+          if (ec) {
+            // EMFILE and friends: log, breathe, go on; existing sessions are untouched.
+            context_.log->warn("accept: {}", ec.message());
+            asio::steady_timer pause(*io_[0], std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::use_awaitable);
+            continue;
+          }
+          auto& io = static_cast<asio::io_context&>(socket.get_executor().context());
+          asio::post(io, [this, s = std::make_shared<tcp::socket>(std::move(socket))]() mutable {
+            start_session(std::move(*s), context_);
+          });
+        }
+      },
+      asio::detached);
+}
+
+void server::accept_tls() {
+  if (!tls_) return;
+  asio::co_spawn(
+      *io_[0],
+      [this]() -> asio::awaitable<void> {
+        for (;;) {
+          std::error_code ec;
+          auto socket = co_await tls_->async_accept(next_io(), asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == asio::error::operation_aborted || !tls_->is_open()) co_return;
+          if (ec) {
+            context_.log->warn("accept (TLS): {}", ec.message());
+            asio::steady_timer pause(*io_[0], std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::use_awaitable);
+            continue;
+          }
+          auto& io = static_cast<asio::io_context&>(socket.get_executor().context());
+          asio::post(io, [this, s = std::make_shared<tcp::socket>(std::move(socket))]() mutable {
+            start_tls_session(asio::ssl::stream<tcp::socket>(std::move(*s), *tls_context_), context_);
+          });
+        }
+      },
+      asio::detached);
+}
+
+void server::run() {
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& io : io_) guards.push_back(asio::make_work_guard(*io));
+  accept_plain();
+  accept_tls();
+
+  asio::signal_set signals(*io_[0], SIGTERM, SIGINT);
+  signals.async_wait([this](const std::error_code& ec, int signal) {
+    if (ec) return;
+    context_.log->info("signal {}: shutting down", signal);
+    shutdown();
+  });
+
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < io_.size(); ++i) threads.emplace_back([&io = *io_[i]] { io.run(); });
+  io_[0]->run();  // returns once shutdown() stopped it
+  for (auto& io : io_) io->stop();
+  for (auto& t : threads) t.join();
+}
+
+void server::shutdown() {
+  std::error_code ignored;
+  plain_->close(ignored);
+  if (tls_) tls_->close(ignored);
+  context_.sessions.for_each([](session_base& s) { s.request_unbind(); });
+  context_.log->info("unbinding {} sessions", context_.sessions.size());
+  // Wait (without blocking io thread 0's other work) for the sessions to end: at most the
+  // unbind timeout plus the close linger, well inside the contract's 10 s.
+  asio::co_spawn(
+      *io_[0],
+      [this]() -> asio::awaitable<void> {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(8);
+        asio::steady_timer tick(*io_[0]);
+        while (context_.sessions.size() > 0 && std::chrono::steady_clock::now() < give_up) {
+          tick.expires_after(std::chrono::milliseconds(20));
+          co_await tick.async_wait(asio::use_awaitable);
+        }
+        context_.log->info("shutdown complete ({} sessions left)", context_.sessions.size());
+        for (auto& io : io_) io->stop();
+      },
+      asio::detached);
+}
+
+}  // namespace smppd::server

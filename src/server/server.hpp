@@ -1,0 +1,54 @@
+#pragma once
+// The SMPP front of one node: listeners on `listen` and `tls_listen`, one io_context per
+// io thread (a session lives on one thread), an authentication pool for the slow password
+// checks, and the graceful shutdown of the contract (SIGTERM: stop accepting, unbind every
+// session, wait up to 5 s, exit).
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/thread_pool.hpp>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "config/config.hpp"
+#include "server/server_context.hpp"
+#include "store/account_store.hpp"
+
+namespace smppd::server {
+
+class server {
+ public:
+  server(const config::config& cfg, store::account_store& accounts, message_sink& sink,
+         std::shared_ptr<spdlog::logger> log, std::uint64_t message_id_floor = 0);
+  ~server();
+
+  // Binds the listeners and writes DATA_DIR/listening.json. Throws config::config_error
+  // naming the key when an address cannot be used.
+  void listen();
+  // Serves until SIGTERM or SIGINT, then shuts down gracefully.
+  void run();
+
+ private:
+  asio::io_context& next_io();
+  void accept_plain();
+  void accept_tls();
+  void write_listening_file();
+  void shutdown();
+
+  config::config config_;
+  std::vector<std::unique_ptr<asio::io_context>> io_;
+  std::size_t next_io_ = 0;
+  asio::thread_pool auth_pool_{1};
+  bind_registry registry_;
+  authenticator auth_;
+  message_ids ids_;
+  server_context context_;
+  std::optional<asio::ip::tcp::acceptor> plain_;
+  std::optional<asio::ip::tcp::acceptor> tls_;
+  std::optional<asio::ssl::context> tls_context_;
+};
+
+}  // namespace smppd::server

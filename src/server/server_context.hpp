@@ -1,0 +1,92 @@
+#pragma once
+// What every session shares: settings, the services behind the SMPP front, and the list
+// of live sessions that shutdown walks. Owned by `server`; sessions hold a reference.
+
+#include <spdlog/logger.h>
+
+#include <asio/thread_pool.hpp>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "common/message_id.hpp"
+#include "server/authenticator.hpp"
+#include "server/bind_registry.hpp"
+#include "server/message_sink.hpp"
+#include "server/session_core.hpp"
+
+namespace smppd::server {
+
+// Thread-safe message ids for all sessions of this node.
+class message_ids {
+ public:
+  explicit message_ids(message_id_generator generator) : generator_(generator) {}
+  std::uint64_t next(wall_time now) {
+    std::lock_guard lock(mutex_);
+    return generator_.next(now);
+  }
+
+ private:
+  std::mutex mutex_;
+  message_id_generator generator_;
+};
+
+class session_base {
+ public:
+  virtual ~session_base() = default;
+  // Thread-safe: asks the session to unbind (graceful shutdown).
+  virtual void request_unbind() = 0;
+};
+
+class session_list {
+ public:
+  void add(std::uint64_t id, std::weak_ptr<session_base> s) {
+    std::lock_guard lock(mutex_);
+    sessions_.emplace(id, std::move(s));
+  }
+  void remove(std::uint64_t id) {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(id);
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.size();
+  }
+  template <class F>
+  void for_each(F&& f) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, weak] : sessions_) {
+      if (auto s = weak.lock()) f(*s);
+    }
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
+};
+
+struct server_context {
+  session_settings settings;
+  std::size_t max_pdu_bytes = 65536;
+  // Pending output beyond this stops reading from the client until it drains, so a client
+  // that never reads cannot grow our memory.
+  std::size_t max_pending_output = 1 << 20;
+  // Bind checks waiting for the authentication pool beyond this are refused at once
+  // (ESME_RBINDFAIL), so a flood of binds cannot queue unbounded slow hashes.
+  std::uint32_t max_pending_binds = 256;
+
+  authenticator& auth;
+  bind_registry& registry;
+  message_sink& sink;
+  message_ids& ids;
+  asio::thread_pool& auth_pool;
+  std::shared_ptr<spdlog::logger> log;
+
+  session_list sessions;
+  std::atomic<std::uint64_t> next_session_id{1};
+  std::atomic<std::uint32_t> pending_binds{0};
+};
+
+}  // namespace smppd::server

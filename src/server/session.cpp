@@ -1,0 +1,377 @@
+#include "server/session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/detached.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/post.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <charconv>
+#include <type_traits>
+
+#include "smpp/codec.hpp"
+#include "smpp/framer.hpp"
+
+namespace smppd::server {
+namespace {
+
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using tls_stream = asio::ssl::stream<tcp::socket>;
+
+// Plain TCP sessions read into this per-thread buffer after the socket reports readable,
+// so an idle session holds no read buffer at all; only an incomplete PDU tail is copied
+// into the session.
+constexpr std::size_t scratch_size = 64 * 1024;
+thread_local std::array<std::uint8_t, scratch_size> read_scratch;
+
+// TLS sessions read through OpenSSL's own buffering into a buffer of their own.
+constexpr std::size_t tls_read_size = 16 * 1024;
+
+// After a burst, buffers larger than this are given back so idle sessions stay small.
+constexpr std::size_t keep_capacity = 4 * 1024;
+
+// How long a closing session may take to flush its last bytes to a client not reading.
+constexpr std::chrono::seconds close_linger{5};
+
+std::string peer_of(const tcp::socket& socket) {
+  std::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  if (ec) return "?";
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+void trim(std::vector<std::uint8_t>& buffer) {
+  if (buffer.empty() && buffer.capacity() > keep_capacity) std::vector<std::uint8_t>().swap(buffer);
+}
+
+template <class Stream>
+class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
+  static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+ public:
+  session(Stream stream, server_context& context)
+      : stream_(std::move(stream)),
+        context_(context),
+        io_(static_cast<asio::io_context&>(asio::query(stream_.get_executor(), asio::execution::context))),
+        id_(context.next_session_id.fetch_add(1)),
+        peer_(peer_of(socket())),
+        core_(context.settings, std::chrono::steady_clock::now()),
+        timer_(stream_.get_executor()),
+        write_wake_(stream_.get_executor()),
+        read_wake_(stream_.get_executor()) {}
+
+  ~session() override {
+    if (registered_) context_.registry.unbind(core_.system_id());
+    context_.sessions.remove(id_);
+    context_.log->info("session={} peer={} account={} closed: {}", id_, peer_, core_.system_id(),
+                       close_reason_.empty() ? "connection ended" : close_reason_);
+  }
+
+  static void start(std::shared_ptr<session> self) {
+    self->context_.sessions.add(self->id_, self);
+    self->context_.log->debug("session={} peer={} connected{}", self->id_, self->peer_,
+                              is_tls ? " (TLS)" : "");
+    asio::co_spawn(self->executor(), run(self), asio::detached);
+  }
+
+  void request_unbind() override {
+    asio::post(executor(), [self = this->shared_from_this()] {
+      if (self->closing_) return;
+      self->handle(self->core_.start_unbind(std::chrono::steady_clock::now(), self->pending_));
+      self->timer_.cancel();  // the unbind deadline is sooner than the armed one
+      self->wake_writer();
+    });
+  }
+
+ private:
+  auto executor() { return stream_.get_executor(); }
+  tcp::socket& socket() {
+    if constexpr (is_tls) {
+      return stream_.next_layer();
+    } else {
+      return stream_;
+    }
+  }
+
+  static awaitable<void> run(std::shared_ptr<session> self) {
+    if constexpr (is_tls) {
+      if (!co_await self->handshake()) co_return;
+    } else {
+      std::error_code ec;
+      self->socket().non_blocking(true, ec);
+      self->socket().set_option(tcp::no_delay(true), ec);
+    }
+    asio::co_spawn(self->executor(), write_loop(self), asio::detached);
+    asio::co_spawn(self->executor(), timer_loop(self), asio::detached);
+    while (!self->closing_) {
+      if (self->pending_.size() + self->writing_.size() > self->context_.max_pending_output) {
+        // Backpressure: the client is not reading its responses; stop reading its requests.
+        std::error_code ec;
+        self->read_wake_.expires_at(asio::steady_timer::time_point::max());
+        co_await self->read_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      if (!co_await self->read_and_process()) {
+        self->force_close();  // the client is gone: nothing left to deliver
+        break;
+      }
+    }
+  }
+
+  awaitable<bool> handshake() {
+    using namespace asio::experimental::awaitable_operators;
+    std::error_code ec;
+    asio::steady_timer deadline(executor());
+    deadline.expires_after(context_.settings.bind_timeout);
+    const auto result = co_await (stream_.async_handshake(asio::ssl::stream_base::server,
+                                                          asio::redirect_error(use_awaitable, ec)) ||
+                                  deadline.async_wait(use_awaitable));
+    if (result.index() != 0 || ec) {
+      close_reason_ = result.index() != 0 ? "TLS handshake timeout" : "TLS handshake failed: " + ec.message();
+      std::error_code ignored;
+      socket().close(ignored);
+      co_return false;
+    }
+    co_return true;
+  }
+
+  // False when the connection is gone.
+  awaitable<bool> read_and_process() {
+    std::error_code ec;
+    if constexpr (is_tls) {
+      tls_buffer_.resize(tls_read_size);
+      const std::size_t n = co_await stream_.async_read_some(
+          asio::buffer(tls_buffer_), asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return note_read_error(ec);
+      process({tls_buffer_.data(), n});
+    } else {
+      co_await stream_.async_wait(tcp::socket::wait_read, asio::redirect_error(use_awaitable, ec));
+      if (ec) co_return note_read_error(ec);
+      // Several reads per wake-up while data keeps coming, up to a limit for fairness.
+      for (int i = 0; i < 4 && !closing_; ++i) {
+        const std::size_t n = stream_.read_some(asio::buffer(read_scratch), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+        if (ec) co_return note_read_error(ec);
+        process({read_scratch.data(), n});
+        if (n < read_scratch.size()) break;
+      }
+    }
+    co_return true;
+  }
+
+  bool note_read_error(const std::error_code& ec) {
+    if (close_reason_.empty() && !closing_) {
+      close_reason_ = ec == asio::error::eof ? "closed by client" : "read error: " + ec.message();
+    }
+    return false;
+  }
+
+  void process(std::span<const std::uint8_t> data) {
+    const auto now = std::chrono::steady_clock::now();
+    const auto wall = std::chrono::system_clock::now();
+    std::span<const std::uint8_t> input = data;
+    const bool carried = !partial_.empty();
+    if (carried) {
+      partial_.insert(partial_.end(), data.begin(), data.end());
+      input = partial_;
+    }
+    std::size_t consumed = 0;
+    while (!closing_) {
+      const auto frame = smpp::next_frame(input.subspan(consumed), context_.max_pdu_bytes);
+      if (frame.kind == smpp::frame_kind::need_more) break;
+      if (frame.kind == smpp::frame_kind::fatal) {
+        handle(core_.on_frame_error(frame, pending_));
+        consumed = input.size();
+        break;
+      }
+      auto decoded = smpp::decode(input.subspan(consumed, frame.size));
+      consumed += frame.size;
+      if (decoded) {
+        handle(core_.on_pdu(std::move(*decoded), now, wall, pending_));
+      } else {
+        handle(core_.on_decode_error(decoded.error(), now, pending_));
+      }
+    }
+    if (closing_) consumed = input.size();
+    if (carried) {
+      partial_.erase(partial_.begin(), partial_.begin() + static_cast<std::ptrdiff_t>(consumed));
+    } else {
+      partial_.assign(input.begin() + static_cast<std::ptrdiff_t>(consumed), input.end());
+    }
+    trim(partial_);
+    wake_writer();
+  }
+
+  void handle(session_events&& events) {
+    if (events.bind) start_bind(std::move(*events.bind));
+    if (events.submit_sequence) submit(*events.submit_sequence, std::move(events.submit));
+    if (!events.reason.empty() && !events.close) {
+      context_.log->info("session={} peer={} account={} {}", id_, peer_, core_.system_id(), events.reason);
+    }
+    if (events.close) begin_close(events.reason);
+  }
+
+  // The core is done with the session: flush what it wrote (a last response, an
+  // unbind_resp), then close; a client that does not read gets close_linger, no more.
+  void begin_close(const std::string& reason) {
+    if (close_reason_.empty()) close_reason_ = reason;
+    if (closing_) return;
+    closing_ = true;
+    close_deadline_ = std::chrono::steady_clock::now() + close_linger;
+    timer_.cancel();
+    read_wake_.cancel();
+    write_wake_.cancel();
+  }
+
+  void force_close() {
+    closing_ = true;
+    if (closed_) return;
+    closed_ = true;
+    std::error_code ignored;
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
+    timer_.cancel();
+    write_wake_.cancel();
+    read_wake_.cancel();
+  }
+
+  void start_bind(bind_request request) {
+    if (context_.pending_binds.fetch_add(1) >= context_.max_pending_binds) {
+      context_.pending_binds.fetch_sub(1);
+      finish_bind(request, bind_outcome{smpp::command_status::esme_rbindfail, {}, {}});
+      return;
+    }
+    asio::post(context_.auth_pool, [self = this->shared_from_this(), request = std::move(request)] {
+      auto outcome = self->context_.auth.authenticate(request, std::chrono::steady_clock::now());
+      self->context_.pending_binds.fetch_sub(1);
+      asio::post(self->executor(), [self, request, outcome = std::move(outcome)] {
+        self->finish_bind(request, outcome);
+      });
+    });
+  }
+
+  void finish_bind(const bind_request& request, const bind_outcome& outcome) {
+    auto events = core_.on_bind_result(request, outcome, std::chrono::steady_clock::now(), pending_);
+    const bool ok = outcome.status == smpp::command_status::esme_rok;
+    if (ok && core_.bound()) {
+      registered_ = true;
+    } else if (ok) {
+      context_.registry.unbind(request.system_id);  // the session ended while checking
+    }
+    context_.log->info("session={} peer={} account={} bind {} version=0x{:02x}: {}", id_, peer_,
+                       request.system_id, name(request.kind), request.interface_version,
+                       smpp::name(outcome.status));
+    handle(std::move(events));
+    wake_writer();
+  }
+
+  void submit(std::uint32_t sequence_number, smpp::submit_request request) {
+    const auto wall = std::chrono::system_clock::now();
+    if (!context_.registry.try_submit(core_.system_id(), std::chrono::steady_clock::now())) {
+      core_.on_submit_result(sequence_number, smpp::command_status::esme_rthrottled, {}, pending_);
+      return;
+    }
+    const std::uint64_t id = context_.ids.next(wall);
+    auto done = [self = this->shared_from_this(), sequence_number, id](smpp::command_status status) {
+      if (self->io_.get_executor().running_in_this_thread()) {
+        self->submit_done(sequence_number, id, status);
+      } else {
+        asio::post(self->executor(), [self, sequence_number, id, status] {
+          self->submit_done(sequence_number, id, status);
+          self->wake_writer();
+        });
+      }
+    };
+    context_.sink.accept(accepted_message{id, core_.system_id(), wall, std::move(request)}, std::move(done));
+  }
+
+  void submit_done(std::uint32_t sequence_number, std::uint64_t id, smpp::command_status status) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
+    core_.on_submit_result(sequence_number, status, std::string_view(digits, static_cast<std::size_t>(end - digits)),
+                           pending_);
+  }
+
+  void wake_writer() {
+    if (!pending_.empty()) write_wake_.cancel();
+  }
+
+  static awaitable<void> write_loop(std::shared_ptr<session> self) {
+    std::error_code ec;
+    while (!self->closed_) {
+      if (self->pending_.empty()) {
+        if (self->closing_) break;
+        self->write_wake_.expires_at(asio::steady_timer::time_point::max());
+        co_await self->write_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      std::swap(self->pending_, self->writing_);
+      co_await asio::async_write(self->stream_, asio::buffer(self->writing_),
+                                 asio::redirect_error(use_awaitable, ec));
+      self->writing_.clear();
+      trim(self->writing_);
+      if (ec) {
+        if (self->close_reason_.empty()) self->close_reason_ = "write error: " + ec.message();
+        break;
+      }
+      self->read_wake_.cancel();  // room again if the reader was held back
+    }
+    self->force_close();
+  }
+
+  static awaitable<void> timer_loop(std::shared_ptr<session> self) {
+    std::error_code ec;
+    while (!self->closed_) {
+      self->timer_.expires_at(self->closing_ ? self->close_deadline_ : self->core_.next_deadline());
+      co_await self->timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (self->closed_) break;
+      const auto now = std::chrono::steady_clock::now();
+      if (self->closing_) {
+        if (now >= self->close_deadline_) self->force_close();
+        continue;
+      }
+      if (now < self->core_.next_deadline()) continue;  // re-armed or woken early
+      self->handle(self->core_.on_tick(now, self->pending_));
+      self->wake_writer();
+    }
+  }
+
+  Stream stream_;
+  server_context& context_;
+  asio::io_context& io_;  // the one thread this session runs on
+  const std::uint64_t id_;
+  const std::string peer_;
+  session_core core_;
+  asio::steady_timer timer_;
+  asio::steady_timer write_wake_;
+  asio::steady_timer read_wake_;
+  std::vector<std::uint8_t> partial_;   // an incomplete PDU carried to the next read
+  std::vector<std::uint8_t> pending_;   // encoded output not yet handed to the socket
+  std::vector<std::uint8_t> writing_;   // output being written
+  std::vector<std::uint8_t> tls_buffer_;
+  std::string close_reason_;
+  steady_time close_deadline_{};
+  bool closing_ = false;  // no more input is processed; output is being flushed
+  bool closed_ = false;   // the socket is closed
+  bool registered_ = false;  // holds a slot in the bind registry
+};
+
+}  // namespace
+
+void start_session(tcp::socket socket, server_context& context) {
+  session<tcp::socket>::start(std::make_shared<session<tcp::socket>>(std::move(socket), context));
+}
+
+void start_tls_session(tls_stream stream, server_context& context) {
+  session<tls_stream>::start(std::make_shared<session<tls_stream>>(std::move(stream), context));
+}
+
+}  // namespace smppd::server

@@ -1,0 +1,141 @@
+#pragma once
+// The SMPP session state machine of the server side, without I/O (SMPP 3.4 section 2.3):
+// it takes decoded PDUs, decode errors and the time, appends the bytes to send to `wire`,
+// and tells its async shell (session.hpp) what needs work outside the session: checking
+// credentials, accepting a message, a receipt acknowledged, closing. Timers are a pure
+// function of `now` (next_deadline / on_tick), so tests step time without sleeping.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "smpp/codec.hpp"
+#include "smpp/submit_validation.hpp"
+
+namespace smppd::server {
+
+enum class session_state : std::uint8_t {
+  open,          // connected, not bound
+  binding,       // bind received, credentials being checked
+  bound_tx,
+  bound_rx,
+  bound_trx,
+  unbinding,     // the server sent unbind and waits for unbind_resp
+  closed,
+};
+
+const char* name(session_state s) noexcept;
+
+enum class bind_kind : std::uint8_t { transmitter, receiver, transceiver };
+const char* name(bind_kind k) noexcept;
+
+struct session_settings {
+  std::chrono::seconds bind_timeout{30};
+  std::chrono::seconds enquire_link_interval{30};
+  std::chrono::seconds enquire_link_timeout{90};
+  std::chrono::seconds response_timeout{30};  // for deliver_sm sent to the client
+  std::chrono::seconds unbind_timeout{5};
+  std::uint32_t window = 10;
+  std::string server_system_id = "smppd";
+};
+
+struct bind_request {
+  bind_kind kind;
+  std::uint32_t sequence_number;
+  std::string system_id;
+  std::string password;
+  std::uint8_t interface_version;
+};
+
+struct bind_outcome {
+  smpp::command_status status;
+  smpp::submit_policy policy;  // the account's limits, when status is ESME_ROK
+  std::vector<std::string> allowed_classes;  // storage behind policy.allowed_classes
+};
+
+// An in-flight deliver_sm got its answer (or timed out: status ESME_RSYSERR... see on_tick).
+struct delivery_ack {
+  std::uint32_t sequence_number;
+  smpp::command_status status;
+};
+
+// What the shell must do after the core handled an input. More than one may be set.
+struct session_events {
+  std::optional<bind_request> bind;             // check credentials, then call on_bind_result
+  std::optional<std::uint32_t> submit_sequence;  // `submit` is valid: accept, then on_submit_result
+  smpp::submit_request submit;
+  std::vector<delivery_ack> acks;               // deliver_sm answered, failed or timed out
+  bool close = false;                           // flush `wire`, then close the connection
+  std::string reason;                           // why, for the log, when something was refused
+};
+
+class session_core {
+ public:
+  session_core(session_settings settings, steady_time now);
+
+  session_state state() const noexcept { return state_; }
+  bool bound() const noexcept;
+  bool can_receive() const noexcept { return state_ == session_state::bound_rx || state_ == session_state::bound_trx; }
+  const std::string& system_id() const noexcept { return system_id_; }
+
+  // A decoded PDU from the client.
+  session_events on_pdu(smpp::pdu&& p, steady_time now, wall_time wall, std::vector<std::uint8_t>& wire);
+  // A frame that did not decode.
+  session_events on_decode_error(const smpp::decode_error& error, steady_time now,
+                                 std::vector<std::uint8_t>& wire);
+  // A stream that cannot be framed (command_length out of bounds): generic_nack, close.
+  session_events on_frame_error(const smpp::frame_result& frame, std::vector<std::uint8_t>& wire);
+
+  // The verdict on a bind_request.
+  session_events on_bind_result(const bind_request& request, const bind_outcome& outcome,
+                                steady_time now, std::vector<std::uint8_t>& wire);
+  // The verdict on an accepted submit: ESME_ROK with the message id, or the error status.
+  void on_submit_result(std::uint32_t sequence_number, smpp::command_status status,
+                        std::string_view message_id, std::vector<std::uint8_t>& wire);
+
+  // Free window slots for deliver_sm (never more than `window` unacknowledged).
+  std::uint32_t free_window() const noexcept;
+  // Sends a deliver_sm (the caller checked can_receive() and free_window()); returns its
+  // sequence_number, by which the ack comes back.
+  std::uint32_t send_deliver_sm(const smpp::deliver_sm& body, steady_time now,
+                                std::vector<std::uint8_t>& wire);
+  // Sequence numbers of deliver_sm still unacknowledged (to requeue when the session ends).
+  std::vector<std::uint32_t> in_flight_deliveries() const;
+
+  // Graceful shutdown: unbind to a bound client; the session closes on unbind_resp or after
+  // unbind_timeout. An unbound session just closes.
+  session_events start_unbind(steady_time now, std::vector<std::uint8_t>& wire);
+
+  // When on_tick next has something to do.
+  steady_time next_deadline() const noexcept;
+  // Timers: bind timeout, enquire_link probe, silence timeout, response timeouts.
+  session_events on_tick(steady_time now, std::vector<std::uint8_t>& wire);
+
+ private:
+  struct in_flight {
+    std::uint32_t sequence_number;
+    smpp::command_id id;
+    steady_time deadline;
+  };
+
+  std::uint32_t next_sequence() noexcept;
+  void handle_submit(smpp::pdu&& p, wall_time wall, session_events& events, std::vector<std::uint8_t>& wire);
+  void handle_response(const smpp::pdu& p, session_events& events);
+  void close(session_events& events, std::string reason);
+
+  session_settings settings_;
+  session_state state_ = session_state::open;
+  std::string system_id_;
+  smpp::submit_policy policy_;
+  std::vector<std::string> allowed_classes_;
+  steady_time opened_at_;
+  steady_time last_activity_;
+  steady_time unbind_deadline_{};
+  std::optional<std::uint32_t> enquire_link_in_flight_;
+  std::vector<in_flight> in_flight_;  // at most window + 1 (an enquire_link probe)
+  std::uint32_t sequence_ = 0;
+};
+
+}  // namespace smppd::server
