@@ -1,0 +1,54 @@
+#pragma once
+// Plumbing shared by the interop tests: the repo root, child processes with a time limit,
+// hex, and a pcap writer that wraps raw PDUs in Ethernet/IPv4/TCP for tshark.
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace smppd::interop {
+
+// The source tree (SMPPD_SOURCE_DIR, set by tests/interop/CMakeLists.txt).
+std::string source_dir();
+
+// A scratch directory for this test binary's files, created on first use.
+std::string scratch_dir();
+
+struct run_result {
+  int exit_code = -1;  // 124 when the time limit ended the command
+  std::string out;     // standard output
+  std::string err;     // standard error
+  bool timed_out() const { return exit_code == 124 || exit_code == 137; }
+};
+
+// Runs `command` through /bin/sh under coreutils `timeout`, with `input` on its standard
+// input; never hangs longer than `limit` plus a few seconds.
+run_result run(const std::string& command, std::string_view input = {},
+               std::chrono::seconds limit = std::chrono::seconds(60));
+
+// True when `program` is on PATH.
+bool have_program(const std::string& program);
+
+// Single-quotes `s` for /bin/sh.
+std::string shell_quote(std::string_view s);
+
+std::string to_hex(std::span<const std::uint8_t> bytes);
+// Throws std::invalid_argument on odd length or a non-hex digit (test input only).
+std::vector<std::uint8_t> from_hex(std::string_view hex);
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, std::string_view content);
+
+// A pcap file (link type Ethernet) in which packet i carries payloads[i] in one TCP segment
+// from 127.0.0.1:(40000 + i) to 127.0.0.2:`server_port`: one stream per PDU, so a PDU that
+// a dissector misreads cannot disturb the next one. Nothing is sent anywhere.
+std::vector<std::uint8_t> make_pcap(const std::vector<std::vector<std::uint8_t>>& payloads,
+                                    std::uint16_t server_port = 2775);
+
+// Splits on `sep`, keeping empty fields.
+std::vector<std::string> split(std::string_view text, char sep);
+
+}  // namespace smppd::interop
