@@ -86,7 +86,6 @@ class session final : public session_base, public std::enable_shared_from_this<s
     asio::post(executor(), [self = this->shared_from_this()] {
       if (self->closing_) return;
       self->handle(self->core_.start_unbind(std::chrono::steady_clock::now(), self->pending_));
-      self->timer_.cancel();  // the unbind deadline is sooner than the armed one
       self->wake_writer();
     });
   }
@@ -211,6 +210,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
   }
 
   void handle(session_events&& events) {
+    // A deadline sooner than the armed one (bound now, an unbind sent) re-arms the timer.
+    if (!closing_ && core_.next_deadline() < armed_deadline_) timer_.cancel();
     if (events.bind) start_bind(std::move(*events.bind));
     if (events.submit_sequence) submit(*events.submit_sequence, std::move(events.submit));
     if (!events.reason.empty() && !events.close) {
@@ -330,7 +331,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
   static awaitable<void> timer_loop(std::shared_ptr<session> self) {
     std::error_code ec;
     while (!self->closed_) {
-      self->timer_.expires_at(self->closing_ ? self->close_deadline_ : self->core_.next_deadline());
+      self->armed_deadline_ = self->closing_ ? self->close_deadline_ : self->core_.next_deadline();
+      self->timer_.expires_at(self->armed_deadline_);
       co_await self->timer_.async_wait(asio::redirect_error(use_awaitable, ec));
       if (self->closed_) break;
       const auto now = std::chrono::steady_clock::now();
@@ -359,6 +361,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   std::vector<std::uint8_t> tls_buffer_;
   std::string close_reason_;
   steady_time close_deadline_{};
+  steady_time armed_deadline_ = steady_time::max();
   bool closing_ = false;  // no more input is processed; output is being flushed
   bool closed_ = false;   // the socket is closed
   bool registered_ = false;  // holds a slot in the bind registry

@@ -1,0 +1,282 @@
+#include "harness.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace smppd::testing {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::string read_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::uint16_t port_of(const std::string& address) {
+  return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+}
+
+}  // namespace
+
+scratch_dir::scratch_dir() {
+  std::random_device random;
+  path_ = std::filesystem::temp_directory_path() /
+          ("smppd-it-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+  std::filesystem::create_directories(path_);
+}
+
+scratch_dir::~scratch_dir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void scratch_dir::write_config(const std::string& smpp_extra, const std::string& tail) const {
+  std::ofstream out(config());
+  out << "[node]\nid = 7\ndata_dir = \"var\"\n"
+      << "[smpp]\nlisten = \"127.0.0.1:0\"\ntls_listen = \"127.0.0.1:0\"\n"
+      << smpp_extra << "\n"
+      << "[store]\nurl = \"sqlite://var/smppd.db\"\n"
+      << tail;
+}
+
+command_result run_smppd(const std::vector<std::string>& args) {
+  const std::string out_file = std::filesystem::temp_directory_path() / ("smppd-out-" + std::to_string(::getpid()));
+  const std::string err_file = out_file + ".err";
+  std::fflush(nullptr);  // or the child flushes our buffered output a second time
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::freopen(out_file.c_str(), "w", stdout);
+    ::freopen(err_file.c_str(), "w", stderr);
+    std::vector<char*> argv;
+    std::string binary = SMPPD_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(SMPPD_BINARY, argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  command_result r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out_file), read_file(err_file)};
+  std::filesystem::remove(out_file);
+  std::filesystem::remove(err_file);
+  return r;
+}
+
+server_process::server_process(const scratch_dir& dir) : log_file_(dir.path() / "server.log") {
+  const auto listening = dir.path() / "var" / "listening.json";
+  std::filesystem::remove(listening);
+  std::fflush(nullptr);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::freopen(log_file_.c_str(), "w", stderr);
+    ::freopen((dir.path() / "server.out").c_str(), "w", stdout);
+    const std::string config = dir.config().string();
+    ::execl(SMPPD_BINARY, SMPPD_BINARY, "serve", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto give_up = clock::now() + std::chrono::seconds(10);
+  while (clock::now() < give_up) {
+    if (std::filesystem::exists(listening)) {
+      const auto addresses = nlohmann::json::parse(read_file(listening), nullptr, false);
+      if (addresses.is_object() && addresses.contains("smpp")) {
+        port_ = port_of(addresses["smpp"].get<std::string>());
+        if (addresses.contains("smpp_tls")) tls_port_ = port_of(addresses["smpp_tls"].get<std::string>());
+        return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "smppd did not start listening:\n" << log();
+}
+
+server_process::~server_process() {
+  if (pid_ > 0 && running()) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+bool server_process::running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+int server_process::terminate(std::chrono::milliseconds limit) {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  const auto give_up = clock::now() + limit;
+  while (clock::now() < give_up) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return -1;
+}
+
+std::string server_process::log() const { return read_file(log_file_); }
+
+long server_process::resident_kib() const {
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+raw_client::raw_client(std::uint16_t port, bool tls) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+  int one = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (tls) {
+    ssl_ctx_ = SSL_CTX_new(TLS_client_method());
+    ssl_ = SSL_new(ssl_ctx_);
+    SSL_set_fd(ssl_, fd_);
+    if (SSL_connect(ssl_) != 1) {
+      ADD_FAILURE() << "TLS handshake failed";
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+}
+
+raw_client::~raw_client() {
+  if (ssl_) SSL_free(ssl_);
+  if (ssl_ctx_) SSL_CTX_free(ssl_ctx_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void raw_client::send_bytes(const std::vector<std::uint8_t>& bytes) {
+  std::size_t sent = 0;
+  while (sent < bytes.size()) {
+    const long n = ssl_ ? SSL_write(ssl_, bytes.data() + sent, static_cast<int>(bytes.size() - sent))
+                        : ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;  // the server closed: the reads will tell
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
+read_outcome raw_client::read(smpp::pdu& out, std::chrono::milliseconds limit) {
+  const auto give_up = clock::now() + limit;
+  for (;;) {
+    const auto frame = smpp::next_frame(buffer_, 1 << 20);
+    if (frame.kind == smpp::frame_kind::frame) {
+      auto decoded = smpp::decode(std::span<const std::uint8_t>(buffer_).first(frame.size));
+      buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(frame.size));
+      if (!decoded) return read_outcome::undecodable;
+      out = std::move(*decoded);
+      return read_outcome::pdu;
+    }
+    if (frame.kind == smpp::frame_kind::fatal) return read_outcome::undecodable;
+    if (!ssl_ || SSL_pending(ssl_) == 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - clock::now());
+      if (left.count() <= 0) return read_outcome::timeout;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) == 0) return read_outcome::timeout;
+    }
+    std::uint8_t chunk[16384];
+    const long n = ssl_ ? SSL_read(ssl_, chunk, sizeof chunk) : ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return read_outcome::closed;
+    buffer_.insert(buffer_.end(), chunk, chunk + n);
+  }
+}
+
+smpp::pdu raw_client::expect_pdu(std::chrono::milliseconds limit) {
+  smpp::pdu p;
+  const auto outcome = read(p, limit);
+  EXPECT_EQ(outcome, read_outcome::pdu) << "no PDU: " << static_cast<int>(outcome);
+  return p;
+}
+
+bool raw_client::closed_within(std::chrono::milliseconds limit) {
+  const auto give_up = clock::now() + limit;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - clock::now());
+    if (left.count() <= 0) return false;
+    smpp::pdu ignored;
+    const auto outcome = read(ignored, left);
+    if (outcome == read_outcome::closed) return true;
+    if (outcome == read_outcome::timeout) return false;
+  }
+}
+
+smpp::command_status raw_client::bind(smpp::command_id kind, const std::string& system_id,
+                                      const std::string& password, std::uint8_t interface_version) {
+  const auto fill = [&](auto body) {
+    body.system_id.assign(system_id);
+    body.password.assign(password);
+    body.interface_version = interface_version;
+    return smpp::make_pdu(body, next_sequence());
+  };
+  switch (kind) {
+    case smpp::command_id::bind_transmitter: send(fill(smpp::bind_transmitter{})); break;
+    case smpp::command_id::bind_receiver: send(fill(smpp::bind_receiver{})); break;
+    default: send(fill(smpp::bind_transceiver{})); break;
+  }
+  const auto resp = expect_pdu();
+  EXPECT_EQ(resp.command_id(), smpp::response_id(kind));
+  EXPECT_EQ(resp.sequence_number, sequence_);
+  return resp.command_status;
+}
+
+smpp::submit_sm make_submit(const std::string& destination, const std::string& text) {
+  smpp::submit_sm s;
+  s.source_addr_ton = 5;
+  s.source_addr.assign("smppd");
+  s.dest_addr_ton = 1;
+  s.dest_addr_npi = 1;
+  s.destination_addr.assign(destination);
+  s.short_message.assign(text);
+  return s;
+}
+
+smpp::pdu raw_client::submit(const std::string& destination, const std::string& text,
+                             std::uint8_t registered_delivery) {
+  auto s = make_submit(destination, text);
+  s.registered_delivery = registered_delivery;
+  const auto sequence = next_sequence();
+  send(smpp::make_pdu(s, sequence));
+  const auto resp = expect_pdu();
+  EXPECT_EQ(resp.command_id(), smpp::command_id::submit_sm_resp);
+  EXPECT_EQ(resp.sequence_number, sequence);
+  return resp;
+}
+
+}  // namespace smppd::testing

@@ -1,0 +1,101 @@
+#pragma once
+// Hermetic integration tests: the real smppd binary on loopback with port 0, driven by a
+// small blocking client speaking raw PDUs through our codec (and OpenSSL for TLS).
+
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smpp/codec.hpp"
+
+namespace smppd::testing {
+
+// A scratch folder with a config file; removed at the end.
+class scratch_dir {
+ public:
+  scratch_dir();
+  ~scratch_dir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path config() const { return path_ / "smppd.toml"; }
+  // Writes smppd.toml: loopback, port 0, plus `extra` lines appended to [smpp].
+  void write_config(const std::string& smpp_extra = "", const std::string& tail = "") const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct command_result {
+  int exit_status;
+  std::string out;
+  std::string err;
+};
+
+// Runs `smppd ARGS...` to completion.
+command_result run_smppd(const std::vector<std::string>& args);
+
+// `smppd serve` in the background, with its listening addresses.
+class server_process {
+ public:
+  explicit server_process(const scratch_dir& dir);
+  ~server_process();  // SIGKILL if still running
+
+  std::uint16_t port() const { return port_; }
+  std::uint16_t tls_port() const { return tls_port_; }
+  // SIGTERM, then the exit status (or -1 if it did not exit within `limit`).
+  int terminate(std::chrono::milliseconds limit = std::chrono::seconds(12));
+  bool running();
+  std::string log() const;  // what it wrote to stderr so far
+  long resident_kib() const;
+
+ private:
+  int pid_ = -1;
+  std::filesystem::path log_file_;
+  std::uint16_t port_ = 0;
+  std::uint16_t tls_port_ = 0;
+};
+
+enum class read_outcome { pdu, closed, timeout, undecodable };
+
+// A blocking SMPP connection with timeouts, plain or TLS.
+class raw_client {
+ public:
+  explicit raw_client(std::uint16_t port, bool tls = false);
+  ~raw_client();
+  raw_client(const raw_client&) = delete;
+  raw_client& operator=(const raw_client&) = delete;
+
+  bool connected() const { return fd_ >= 0; }
+  void send_bytes(const std::vector<std::uint8_t>& bytes);
+  void send(const smpp::pdu& p) { send_bytes(smpp::encode(p)); }
+  // The next PDU, or why there is none within `limit`.
+  read_outcome read(smpp::pdu& out, std::chrono::milliseconds limit = std::chrono::seconds(5));
+  // Reads until a PDU arrives; fails the test otherwise.
+  smpp::pdu expect_pdu(std::chrono::milliseconds limit = std::chrono::seconds(5));
+  // True when the server closed the connection within `limit` (PDUs before that are skipped).
+  bool closed_within(std::chrono::milliseconds limit);
+
+  // bind_* with these credentials; returns the bind_resp's command_status.
+  smpp::command_status bind(smpp::command_id kind, const std::string& system_id,
+                            const std::string& password, std::uint8_t interface_version = 0x34);
+  // A valid submit_sm; returns the response.
+  smpp::pdu submit(const std::string& destination, const std::string& text,
+                   std::uint8_t registered_delivery = 0);
+
+  std::uint32_t next_sequence() { return ++sequence_; }
+
+ private:
+  int fd_ = -1;
+  SSL_CTX* ssl_ctx_ = nullptr;
+  SSL* ssl_ = nullptr;
+  std::vector<std::uint8_t> buffer_;
+  std::uint32_t sequence_ = 0;
+};
+
+smpp::submit_sm make_submit(const std::string& destination, const std::string& text);
+
+}  // namespace smppd::testing
