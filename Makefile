@@ -20,8 +20,7 @@ build-fuzz: bootstrap
 	@cmake --build --preset fuzz -j $(JOBS)
 
 run: build
-	@# The server arrives with issue 3; until then `make run` proves the build.
-	build/smppd --version
+	build/smppd serve --config config/smppd.toml
 
 test-release: build
 	ctest --preset release -j $(JOBS)
