@@ -1,0 +1,117 @@
+#pragma once
+// Durable messages and receipts (issue 4). The server's promise "ESME_ROK means durable"
+// rests on `append`: its completion runs only after the message is on disk (group commit:
+// many messages, one transaction, one fsync). Everything else (outcomes, receipts) is
+// written in the same batched way. A PostgreSQL backend for clusters implements the same
+// interface later.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "common/clock.hpp"
+
+namespace smppd::store {
+
+// Where a message is in its life. Values are stored: never renumber.
+enum class message_state : std::uint8_t {
+  accepted = 0,   // durable, waiting for its schedule time or the carrier
+  enroute = 1,    // handed to the carrier
+  delivered = 2,  // final states from here on
+  expired = 3,
+  deleted = 4,
+  undeliverable = 5,
+  accepted_final = 6,  // ACCEPTD
+  unknown = 7,
+  rejected = 8,
+};
+
+bool is_final(message_state s) noexcept;
+
+struct message_record {
+  std::uint64_t id = 0;
+  std::string system_id;
+  std::uint8_t source_addr_ton = 0;
+  std::uint8_t source_addr_npi = 0;
+  std::string source_addr;
+  std::uint8_t dest_addr_ton = 1;
+  std::uint8_t dest_addr_npi = 0;
+  std::string destination_addr;
+  std::string service_type;
+  std::uint8_t esm_class = 0;
+  std::uint8_t protocol_id = 0;
+  std::uint8_t data_coding = 0;
+  std::vector<std::uint8_t> payload;
+  std::uint16_t parts = 1;
+  std::uint8_t requested_priority = 0;
+  std::uint8_t priority = 0;
+  std::vector<std::uint8_t> user_message_reference;  // TLV 0x0204 as submitted; empty = none
+  std::string message_class;
+  bool flash = false;
+  std::uint8_t registered_delivery = 0;
+  std::optional<wall_time> schedule_delivery_time;
+  std::optional<wall_time> validity_period;
+  wall_time submitted_at{};
+  message_state state = message_state::accepted;
+  std::optional<wall_time> done_at;
+  std::uint32_t error_code = 0;  // gateway error code, e.g. 0x107E
+
+  friend bool operator==(const message_record&, const message_record&) = default;
+};
+
+// A receipt waiting for a receiver's deliver_sm_resp. The deliver_sm is built from these
+// fields when it is sent, so a receipt is small and self-contained.
+struct receipt_record {
+  std::uint64_t receipt_id = 0;  // assigned by the store, increasing
+  std::string system_id;
+  std::uint64_t message_id = 0;
+  std::string text;  // the receipt's short_message text (dlr::format)
+  std::uint8_t message_state = 0;  // the TLV value (2 DELIVRD, ...)
+  std::uint32_t network_error = 0;  // gateway error code; 0 = none
+  std::uint8_t source_addr_ton = 0;  // the receipt's source = the message's destination
+  std::uint8_t source_addr_npi = 0;
+  std::string source_addr;
+  std::uint8_t dest_addr_ton = 0;  // the receipt's destination = the message's source
+  std::uint8_t dest_addr_npi = 0;
+  std::string destination_addr;
+  std::vector<std::uint8_t> user_message_reference;
+  wall_time created_at{};
+
+  friend bool operator==(const receipt_record&, const receipt_record&) = default;
+};
+
+class message_store {
+ public:
+  virtual ~message_store() = default;
+
+  using done_callback = std::function<void(std::error_code)>;
+
+  // Durable when `done` runs with no error (on the store's writer thread). A full disk or
+  // an unwritable file gives an error; the caller answers ESME_RSYSERR or ESME_RMSGQFUL.
+  virtual void append(message_record message, done_callback done) = 0;
+  // A message's new state (carrier verdict, expiry), with the receipt to queue if any, in
+  // one transaction. Beyond max_pending_per_account the account's oldest receipts are
+  // dropped and counted.
+  virtual void record_outcome(std::uint64_t message_id, message_state state, wall_time done_at,
+                              std::uint32_t error_code, std::optional<receipt_record> receipt,
+                              done_callback done) = 0;
+  // The receiver acknowledged a receipt: it is gone for good.
+  virtual void remove_receipt(std::uint64_t receipt_id, done_callback done) = 0;
+
+  // Start-up recovery: messages not yet in a final state, and receipts not acknowledged
+  // (oldest first). Receipts older than `retention` are deleted first.
+  virtual std::vector<message_record> unfinished_messages() = 0;
+  virtual std::vector<receipt_record> pending_receipts(std::chrono::hours retention) = 0;
+  // The highest message id ever stored (the floor for the next ids after a restart).
+  virtual std::uint64_t max_message_id() = 0;
+  // Receipts dropped because an account had too many pending.
+  virtual std::uint64_t dropped_receipts() const = 0;
+
+  // Blocks until everything accepted so far is durable (shutdown).
+  virtual void flush() = 0;
+};
+
+}  // namespace smppd::store
