@@ -6,7 +6,7 @@ namespace smppd::store::sqlite {
 namespace {
 
 // Each entry moves the schema one version up; entries are never edited once released.
-constexpr std::array<std::string_view, 1> migrations = {
+constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
     CREATE TABLE accounts (
       system_id     TEXT PRIMARY KEY NOT NULL,
@@ -16,6 +16,57 @@ constexpr std::array<std::string_view, 1> migrations = {
       max_priority  INTEGER NOT NULL,
       classes       TEXT NOT NULL   -- comma separated
     );
+    )sql",
+    // 2: messages and receipts (issue 4). Times are integer milliseconds UTC; small
+    // integers take one byte in SQLite's record format, so the rows stay compact.
+    R"sql(
+    CREATE TABLE messages (
+      id                     INTEGER PRIMARY KEY NOT NULL,  -- the rowid: no extra index
+      system_id              TEXT NOT NULL,
+      source_addr_ton        INTEGER NOT NULL,
+      source_addr_npi        INTEGER NOT NULL,
+      source_addr            TEXT NOT NULL,
+      dest_addr_ton          INTEGER NOT NULL,
+      dest_addr_npi          INTEGER NOT NULL,
+      destination_addr       TEXT NOT NULL,
+      service_type           TEXT NOT NULL,
+      esm_class              INTEGER NOT NULL,
+      protocol_id            INTEGER NOT NULL,
+      data_coding            INTEGER NOT NULL,
+      payload                BLOB,             -- NULL = empty
+      parts                  INTEGER NOT NULL,
+      requested_priority     INTEGER NOT NULL,
+      priority               INTEGER NOT NULL,
+      user_message_reference BLOB,             -- NULL = none
+      message_class          TEXT NOT NULL,
+      flash                  INTEGER NOT NULL,
+      registered_delivery    INTEGER NOT NULL,
+      schedule_delivery_time INTEGER,          -- NULL = at once
+      validity_period        INTEGER,          -- NULL = the default
+      submitted_at           INTEGER NOT NULL,
+      state                  INTEGER NOT NULL,
+      done_at                INTEGER,
+      error_code             INTEGER NOT NULL
+    );
+    -- Recovery reads the unfinished messages only; finished ones leave this index.
+    CREATE INDEX messages_unfinished ON messages(state) WHERE state < 2;
+    CREATE TABLE receipts (
+      receipt_id             INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused
+      system_id              TEXT NOT NULL,
+      message_id             INTEGER NOT NULL,
+      text                   TEXT NOT NULL,
+      message_state          INTEGER NOT NULL,
+      network_error          INTEGER NOT NULL,
+      source_addr_ton        INTEGER NOT NULL,
+      source_addr_npi        INTEGER NOT NULL,
+      source_addr            TEXT NOT NULL,
+      dest_addr_ton          INTEGER NOT NULL,
+      dest_addr_npi          INTEGER NOT NULL,
+      destination_addr       TEXT NOT NULL,
+      user_message_reference BLOB,             -- NULL = none
+      created_at             INTEGER NOT NULL
+    );
+    CREATE INDEX receipts_by_account ON receipts(system_id, receipt_id);
     )sql",
 };
 

@@ -1,0 +1,84 @@
+#include "dlr/deliver.hpp"
+
+#include <array>
+
+#include "common/message_id.hpp"
+
+namespace smppd::dlr {
+
+bool wants_receipt(std::uint8_t registered_delivery, receipt_status status) noexcept {
+  if (!is_final(status)) return (registered_delivery & registered_delivery_intermediate) != 0;
+  switch (registered_delivery & registered_delivery_receipt_mask) {
+    case 1:
+      return true;
+    case 2:
+      return is_failure(status);
+    default:
+      return false;
+  }
+}
+
+std::string reference_text(std::span<const std::uint8_t> user_message_reference) {
+  if (user_message_reference.size() == 2) {
+    return std::to_string((unsigned{user_message_reference[0]} << 8) | user_message_reference[1]);
+  }
+  std::string out;
+  const auto n = std::min(user_message_reference.size(), max_text_chars);
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = user_message_reference[i];
+    out.push_back(c >= 0x20 && c < 0x7F ? static_cast<char>(c) : '?');
+  }
+  return out;
+}
+
+std::optional<store::receipt_record> receipt_for(const store::message_record& message,
+                                                 receipt_status status, std::uint32_t error,
+                                                 wall_time done_at) {
+  if (!wants_receipt(message.registered_delivery, status)) return std::nullopt;
+  store::receipt_record r;
+  r.system_id = message.system_id;
+  r.message_id = message.id;
+  r.text = format(make_receipt(format_message_id(message.id), message.submitted_at, done_at, status,
+                               error, reference_text(message.user_message_reference)));
+  r.message_state = dlr::message_state(status);
+  r.network_error = error;
+  r.source_addr_ton = message.dest_addr_ton;
+  r.source_addr_npi = message.dest_addr_npi;
+  r.source_addr = message.destination_addr;
+  r.dest_addr_ton = message.source_addr_ton;
+  r.dest_addr_npi = message.source_addr_npi;
+  r.destination_addr = message.source_addr;
+  r.user_message_reference = message.user_message_reference;
+  r.created_at = done_at;
+  return r;
+}
+
+smpp::deliver_sm make_deliver_sm(const store::receipt_record& receipt) {
+  smpp::deliver_sm pdu;
+  pdu.source_addr_ton = receipt.source_addr_ton;
+  pdu.source_addr_npi = receipt.source_addr_npi;
+  // Addresses were validated on submit (at most 20 characters), so assign cannot fail.
+  pdu.source_addr.assign(receipt.source_addr);
+  pdu.dest_addr_ton = receipt.dest_addr_ton;
+  pdu.dest_addr_npi = receipt.dest_addr_npi;
+  pdu.destination_addr.assign(receipt.destination_addr);
+  pdu.esm_class = 0x04;  // SMSC delivery receipt (section 5.2.12)
+  pdu.data_coding = 0;
+  pdu.short_message.assign(receipt.text);
+  const std::string id = format_message_id(receipt.message_id);
+  pdu.tlvs.set_string(smpp::tlv_tag::receipted_message_id, id);
+  pdu.tlvs.set_u8(smpp::tlv_tag::message_state, receipt.message_state);
+  if (receipt.network_error != 0) {
+    const auto err = err_from_gateway_error(receipt.network_error);
+    const std::array<std::uint8_t, 3> value{network_type_gsm, static_cast<std::uint8_t>(err >> 8),
+                                            static_cast<std::uint8_t>(err & 0xFF)};
+    pdu.tlvs.set(smpp::tlv_tag::network_error_code, value);
+  }
+  if (!receipt.user_message_reference.empty()) {
+    pdu.tlvs.set(smpp::tlv_tag::user_message_reference, receipt.user_message_reference);
+  }
+  return pdu;
+}
+
+}  // namespace smppd::dlr

@@ -1,0 +1,511 @@
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <thread>
+
+#include "store/sqlite/sqlite_message_store.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using smppd::wall_time;
+using smppd::store::errc;
+using smppd::store::message_record;
+using smppd::store::message_state;
+using smppd::store::receipt_record;
+using smppd::store::sqlite::message_store_options;
+using smppd::store::sqlite::sqlite_message_store;
+
+// The store keeps milliseconds.
+wall_time ms_now() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+message_record sample_message(std::uint64_t id, std::string system_id = "acme") {
+  message_record m;
+  m.id = id;
+  m.system_id = std::move(system_id);
+  m.source_addr_ton = 5;
+  m.source_addr_npi = 0;
+  m.source_addr = "Acme";
+  m.dest_addr_ton = 1;
+  m.dest_addr_npi = 1;
+  m.destination_addr = "4512345678";
+  m.data_coding = 0;
+  m.payload = {'h', 'e', 'l', 'l', 'o'};
+  m.registered_delivery = 1;
+  m.submitted_at = ms_now();
+  return m;
+}
+
+receipt_record sample_receipt(std::uint64_t message_id, std::string system_id = "acme") {
+  receipt_record r;
+  r.system_id = std::move(system_id);
+  r.message_id = message_id;
+  r.text = "id:" + std::to_string(message_id) +
+           " sub:001 dlvrd:001 submit date:2401011200 done date:2401011200 stat:DELIVRD "
+           "err:000 text:";
+  r.message_state = 2;
+  r.source_addr_ton = 1;
+  r.source_addr_npi = 1;
+  r.source_addr = "4512345678";
+  r.dest_addr_ton = 5;
+  r.destination_addr = "Acme";
+  r.created_at = ms_now();
+  return r;
+}
+
+// Waits for one completion's error_code.
+struct waiter {
+  std::promise<std::error_code> p;
+  std::future<std::error_code> f = p.get_future();
+  auto callback() {
+    return [this](std::error_code ec) { p.set_value(ec); };
+  }
+  std::error_code get() { return f.get(); }
+};
+
+class message_store_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("smppd-msgstore-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path db_file() const { return dir_ / "smppd.db"; }
+  std::unique_ptr<sqlite_message_store> open(message_store_options o = {}) const {
+    o.synchronous_full = false;  // tests check semantics, not fsync
+    return std::make_unique<sqlite_message_store>(db_file(), o);
+  }
+
+  static std::error_code append_sync(sqlite_message_store& s, message_record m) {
+    waiter w;
+    s.append(std::move(m), w.callback());
+    return w.get();
+  }
+  static std::pair<std::error_code, std::uint64_t> outcome_sync(sqlite_message_store& s,
+                                                                std::uint64_t id,
+                                                                message_state state, wall_time at,
+                                                                std::uint32_t error,
+                                                                std::optional<receipt_record> r) {
+    std::promise<std::pair<std::error_code, std::uint64_t>> p;
+    s.record_outcome(id, state, at, error, std::move(r),
+                     [&](std::error_code ec, std::uint64_t rid) {
+                       p.set_value({ec, rid});
+                     });
+    return p.get_future().get();
+  }
+
+  // A second connection, as another process would see the file.
+  std::int64_t count_rows(const std::string& sql) const {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(db_file().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK);
+    std::int64_t n = -1;
+    if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST(message_state_test, only_delivered_and_later_states_are_final) {
+  EXPECT_FALSE(is_final(message_state::accepted));
+  EXPECT_FALSE(is_final(message_state::enroute));
+  EXPECT_TRUE(is_final(message_state::delivered));
+  EXPECT_TRUE(is_final(message_state::expired));
+  EXPECT_TRUE(is_final(message_state::rejected));
+}
+
+TEST(store_errc_test, error_codes_name_the_store_and_the_problem) {
+  const std::error_code ec = errc::full;
+  EXPECT_STREQ(ec.category().name(), "smppd.store");
+  EXPECT_EQ(ec.message(), "the message store is full");
+  EXPECT_TRUE(ec == errc::full);
+}
+
+TEST_F(message_store_test, appended_message_reads_back_field_by_field_after_reopening) {
+  message_record m = sample_message(42);
+  m.source_addr_ton = 1;
+  m.source_addr_npi = 1;
+  m.source_addr = "4599887766";
+  m.dest_addr_ton = 1;
+  m.dest_addr_npi = 1;
+  m.destination_addr = "123456789012345";
+  m.service_type = "CMT";
+  m.esm_class = 0x40;
+  m.protocol_id = 0x7f;
+  m.data_coding = 8;
+  m.payload = {0x00, 0x41, 0x00, 0x00, 0xff, 0xfe};  // a NUL inside must survive
+  m.parts = 3;
+  m.requested_priority = 3;
+  m.priority = 1;
+  m.user_message_reference = {0x30, 0x39};
+  m.message_class = "premium";
+  m.flash = true;
+  m.registered_delivery = 0x11;
+  m.schedule_delivery_time = ms_now() + 1h;
+  m.validity_period = ms_now() + 48h;
+  m.submitted_at = ms_now() - 5s;
+  m.state = message_state::enroute;
+  m.error_code = 0x107E;
+  {
+    auto store = open();
+    ASSERT_FALSE(append_sync(*store, m));
+  }
+  auto store = open();
+  auto unfinished = store->unfinished_messages();
+  ASSERT_EQ(unfinished.size(), 1u);
+  EXPECT_EQ(unfinished[0], m);
+  EXPECT_EQ(store->max_message_id(), 42u);
+}
+
+TEST_F(message_store_test, message_without_optional_fields_reads_back_equal) {
+  message_record m = sample_message(7);
+  m.payload.clear();
+  {
+    auto store = open();
+    ASSERT_FALSE(append_sync(*store, m));
+  }
+  auto unfinished = open()->unfinished_messages();
+  ASSERT_EQ(unfinished.size(), 1u);
+  EXPECT_EQ(unfinished[0], m);
+  EXPECT_FALSE(unfinished[0].schedule_delivery_time);
+  EXPECT_FALSE(unfinished[0].done_at);
+}
+
+TEST_F(message_store_test, max_message_id_is_zero_when_empty) {
+  EXPECT_EQ(open()->max_message_id(), 0u);
+}
+
+TEST_F(message_store_test, outcome_updates_state_done_time_and_error) {
+  auto store = open();
+  ASSERT_FALSE(append_sync(*store, sample_message(1)));
+  ASSERT_FALSE(append_sync(*store, sample_message(2)));
+  const auto done = ms_now();
+  auto [ec, rid] = outcome_sync(*store, 1, message_state::undeliverable, done, 0x107E, {});
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(rid, 0u);  // no receipt asked
+  // ENROUTE is not final: the message stays unfinished, with its new state.
+  ASSERT_FALSE(outcome_sync(*store, 2, message_state::enroute, done, 0, {}).first);
+  auto unfinished = store->unfinished_messages();
+  ASSERT_EQ(unfinished.size(), 1u);
+  EXPECT_EQ(unfinished[0].id, 2u);
+  EXPECT_EQ(unfinished[0].state, message_state::enroute);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages WHERE id = 1 AND state = 5 AND "
+                       "error_code = 4222 AND done_at = " +
+                       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          done.time_since_epoch())
+                                          .count())),
+            1);
+}
+
+TEST_F(message_store_test, receipts_are_listed_oldest_first_and_gone_once_removed) {
+  std::vector<std::uint64_t> ids;
+  std::vector<receipt_record> expected;
+  {
+    auto store = open();
+    for (std::uint64_t id = 1; id <= 3; ++id) {
+      ASSERT_FALSE(append_sync(*store, sample_message(id)));
+      auto r = sample_receipt(id);
+      r.user_message_reference =
+          id == 2 ? std::vector<std::uint8_t>{0x01, 0x02} : std::vector<std::uint8_t>{};
+      r.network_error = id == 3 ? 0x1013 : 0;
+      auto [ec, rid] = outcome_sync(*store, id, message_state::delivered, ms_now(), 0, r);
+      ASSERT_FALSE(ec);
+      ASSERT_NE(rid, 0u);
+      if (!ids.empty()) {
+        EXPECT_GT(rid, ids.back());
+      }
+      ids.push_back(rid);
+      r.receipt_id = rid;
+      expected.push_back(r);
+    }
+    EXPECT_EQ(store->pending_count("acme"), 3u);
+  }
+  auto store = open();
+  EXPECT_EQ(store->pending_count("acme"), 3u);  // loaded at start
+  EXPECT_EQ(store->pending_receipts(48h), expected);
+
+  waiter w;
+  store->remove_receipt(ids[1], w.callback());
+  ASSERT_FALSE(w.get());
+  EXPECT_EQ(store->pending_count("acme"), 2u);
+  auto left = store->pending_receipts(48h);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_EQ(left[0].receipt_id, ids[0]);
+  EXPECT_EQ(left[1].receipt_id, ids[2]);
+
+  waiter again;  // an ack for a receipt already gone is not an error
+  store->remove_receipt(ids[1], again.callback());
+  EXPECT_FALSE(again.get());
+  EXPECT_EQ(store->pending_count("acme"), 2u);
+}
+
+TEST_F(message_store_test, receipt_ids_are_never_reused_after_the_newest_is_removed) {
+  auto store = open();
+  ASSERT_FALSE(append_sync(*store, sample_message(1)));
+  auto first = outcome_sync(*store, 1, message_state::delivered, ms_now(), 0, sample_receipt(1));
+  waiter w;
+  store->remove_receipt(first.second, w.callback());
+  ASSERT_FALSE(w.get());
+  store.reset();
+  store = open();
+  auto second = outcome_sync(*store, 1, message_state::delivered, ms_now(), 0, sample_receipt(1));
+  EXPECT_GT(second.second, first.second);
+}
+
+TEST_F(message_store_test, cap_drops_the_oldest_receipts_of_that_account_only_and_counts_them) {
+  message_store_options o;
+  o.max_pending_per_account = 5;
+  auto store = open(o);
+  std::vector<std::uint64_t> acme;
+  for (std::uint64_t id = 1; id <= 8; ++id) {
+    ASSERT_FALSE(append_sync(*store, sample_message(id)));
+    auto [ec, rid] =
+        outcome_sync(*store, id, message_state::delivered, ms_now(), 0, sample_receipt(id));
+    ASSERT_FALSE(ec);
+    acme.push_back(rid);
+  }
+  ASSERT_FALSE(append_sync(*store, sample_message(100, "other")));
+  ASSERT_FALSE(
+      outcome_sync(*store, 100, message_state::delivered, ms_now(), 0, sample_receipt(100, "other"))
+          .first);
+  EXPECT_EQ(store->dropped_receipts(), 3u);
+  EXPECT_EQ(store->pending_count("acme"), 5u);
+  EXPECT_EQ(store->pending_count("other"), 1u);
+  auto left = store->pending_receipts(48h);
+  ASSERT_EQ(left.size(), 6u);
+  for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(left[i].receipt_id, acme[i + 3]);
+  EXPECT_EQ(left[5].system_id, "other");
+}
+
+TEST_F(message_store_test, cap_applies_within_one_batch_too) {
+  message_store_options o;
+  o.max_pending_per_account = 10;
+  auto store = open(o);
+  for (std::uint64_t id = 1; id <= 100; ++id) store->append(sample_message(id), {});
+  for (std::uint64_t id = 1; id <= 100; ++id) {
+    store->record_outcome(id, message_state::delivered, ms_now(), 0, sample_receipt(id), {});
+  }
+  store->flush();
+  EXPECT_EQ(store->dropped_receipts(), 90u);
+  auto left = store->pending_receipts(48h);
+  ASSERT_EQ(left.size(), 10u);
+  EXPECT_EQ(left.front().message_id, 91u);
+}
+
+TEST_F(message_store_test, retention_deletes_old_receipts_before_listing) {
+  {
+    auto store = open();
+    auto old = sample_receipt(1);
+    old.created_at = ms_now() - 49h;
+    ASSERT_FALSE(append_sync(*store, sample_message(1)));
+    ASSERT_FALSE(append_sync(*store, sample_message(2)));
+    ASSERT_FALSE(outcome_sync(*store, 1, message_state::delivered, ms_now(), 0, old).first);
+    ASSERT_FALSE(
+        outcome_sync(*store, 2, message_state::delivered, ms_now(), 0, sample_receipt(2)).first);
+  }
+  auto store = open();
+  auto left = store->pending_receipts(48h);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].message_id, 2u);
+  EXPECT_EQ(store->pending_count("acme"), 1u);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM receipts"), 1);
+}
+
+TEST_F(message_store_test, purge_deletes_only_finished_messages_done_before_the_cutoff) {
+  auto store = open();
+  auto old_done = sample_message(1);
+  old_done.submitted_at = ms_now() - 50h;
+  auto old_unfinished = sample_message(2);
+  old_unfinished.submitted_at = ms_now() - 50h;
+  auto recent_done = sample_message(3);
+  recent_done.submitted_at = ms_now() - 50h;
+  auto fresh = sample_message(4);
+  for (auto* m : {&old_done, &old_unfinished, &recent_done, &fresh}) {
+    ASSERT_FALSE(append_sync(*store, *m));
+  }
+  ASSERT_FALSE(outcome_sync(*store, 1, message_state::delivered, ms_now() - 49h, 0, {}).first);
+  ASSERT_FALSE(outcome_sync(*store, 3, message_state::delivered, ms_now() - 1h, 0, {}).first);
+  ASSERT_FALSE(outcome_sync(*store, 4, message_state::delivered, ms_now(), 0, {}).first);
+  std::error_code ec;
+  EXPECT_EQ(store->purge_finished(48h, ec), 1u);
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages WHERE id = 1"), 0);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), 3);
+  EXPECT_EQ(store->purge_finished(48h, ec), 0u);
+}
+
+TEST_F(message_store_test, completions_run_after_the_commit_is_visible_to_another_connection) {
+  auto store = open();
+  std::promise<std::int64_t> seen;
+  store->append(sample_message(9), [&](std::error_code ec) {
+    EXPECT_FALSE(ec);
+    seen.set_value(count_rows("SELECT count(*) FROM messages WHERE id = 9"));
+  });
+  EXPECT_EQ(seen.get_future().get(), 1);
+
+  std::promise<std::int64_t> receipt_seen;
+  store->record_outcome(
+      9, message_state::delivered, ms_now(), 0, sample_receipt(9),
+      [&](std::error_code ec, std::uint64_t rid) {
+        EXPECT_FALSE(ec);
+        receipt_seen.set_value(
+            count_rows("SELECT count(*) FROM receipts WHERE receipt_id = " + std::to_string(rid)));
+      });
+  EXPECT_EQ(receipt_seen.get_future().get(), 1);
+}
+
+TEST_F(message_store_test, a_full_database_fails_the_whole_batch_and_recovers_when_it_has_room) {
+  auto store = open();
+  ASSERT_FALSE(append_sync(*store, sample_message(1)));
+  const auto pages = count_rows("PRAGMA page_count");
+  ASSERT_GT(pages, 0);
+  store->set_max_pages(static_cast<std::uint64_t>(pages));
+
+  // Big messages so the next batch needs new pages.
+  std::atomic<int> full{0}, ok{0}, other{0};
+  for (std::uint64_t id = 2; id <= 200; ++id) {
+    auto m = sample_message(id);
+    m.payload.assign(2000, 0x41);
+    store->append(std::move(m), [&](std::error_code ec) {
+      if (!ec) {
+        ++ok;
+      } else if (ec == errc::full) {
+        ++full;
+      } else {
+        ++other;
+      }
+    });
+  }
+  store->flush();
+  EXPECT_GT(full.load(), 0);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(full + ok, 199);
+  // A failed batch leaves nothing behind: every stored row got an OK.
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), 1 + ok.load());
+
+  // A receipt in a failed batch gets no id and is not counted.
+  const auto pending_before = store->pending_count("acme");
+  auto m = sample_message(1000);
+  m.payload.assign(3000, 0x42);
+  store->append(std::move(m), {});
+  auto r = sample_receipt(1);
+  r.text.assign(20000, 'x');  // needs overflow pages: no room
+  std::promise<std::pair<std::error_code, std::uint64_t>> p;
+  store->record_outcome(1, message_state::delivered, ms_now(), 0, r,
+                        [&](std::error_code ec, std::uint64_t rid) {
+                          p.set_value({ec, rid});
+                        });
+  auto [ec, rid] = p.get_future().get();
+  EXPECT_EQ(ec, errc::full);
+  EXPECT_EQ(rid, 0u);
+  EXPECT_EQ(store->pending_count("acme"), pending_before);
+
+  // The disk has room again: the next append succeeds without reopening.
+  store->set_max_pages(1u << 30);
+  auto again = sample_message(5000);
+  again.payload.assign(2000, 0x43);
+  EXPECT_FALSE(append_sync(*store, again));
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages WHERE id = 5000"), 1);
+}
+
+TEST_F(message_store_test, a_duplicate_id_fails_only_that_append) {
+  auto store = open();
+  ASSERT_FALSE(append_sync(*store, sample_message(1)));
+  std::error_code a, b, c;
+  store->append(sample_message(2), [&](std::error_code ec) { a = ec; });
+  store->append(sample_message(1), [&](std::error_code ec) { b = ec; });
+  store->append(sample_message(3), [&](std::error_code ec) { c = ec; });
+  store->flush();
+  EXPECT_FALSE(a);
+  EXPECT_EQ(b, errc::duplicate);
+  EXPECT_FALSE(c);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), 3);
+}
+
+TEST_F(message_store_test, many_threads_appending_are_each_acknowledged_exactly_once) {
+  constexpr int threads = 4;
+  constexpr int per_thread = 10000;
+  auto store = open();
+  std::vector<std::atomic<int>> acks(threads * per_thread + 1);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> producers;
+  for (int t = 0; t < threads; ++t) {
+    producers.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        const auto id = static_cast<std::uint64_t>(t * per_thread + i + 1);
+        store->append(sample_message(id), [&, id](std::error_code ec) {
+          if (ec) ++errors;
+          acks[id].fetch_add(1);
+        });
+      }
+    });
+  }
+  for (auto& p : producers) p.join();
+  store->flush();
+  EXPECT_EQ(errors.load(), 0);
+  int wrong = 0;
+  for (std::size_t id = 1; id < acks.size(); ++id) wrong += acks[id].load() != 1;
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), threads * per_thread);
+  EXPECT_EQ(store->max_message_id(), static_cast<std::uint64_t>(threads * per_thread));
+}
+
+TEST_F(message_store_test, flush_returns_after_every_earlier_completion_has_run) {
+  auto store = open();
+  store->flush();  // nothing queued: returns at once
+  std::atomic<int> done{0};
+  for (std::uint64_t id = 1; id <= 1000; ++id) {
+    store->append(sample_message(id), [&](std::error_code) { ++done; });
+  }
+  store->flush();
+  EXPECT_EQ(done.load(), 1000);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), 1000);
+}
+
+TEST_F(message_store_test, destruction_completes_everything_queued) {
+  std::atomic<int> done{0};
+  {
+    auto store = open();
+    for (std::uint64_t id = 1; id <= 500; ++id) {
+      store->append(sample_message(id), [&](std::error_code ec) {
+        EXPECT_FALSE(ec);
+        ++done;
+      });
+    }
+  }
+  EXPECT_EQ(done.load(), 500);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), 500);
+}
+
+TEST_F(message_store_test, completions_may_enqueue_the_next_step_of_a_message) {
+  auto store = open();
+  std::promise<std::error_code> removed;
+  store->append(sample_message(1), [&](std::error_code ec) {
+    ASSERT_FALSE(ec);
+    store->record_outcome(1, message_state::delivered, ms_now(), 0, sample_receipt(1),
+                          [&](std::error_code ec2, std::uint64_t rid) {
+                            ASSERT_FALSE(ec2);
+                            store->remove_receipt(
+                                rid, [&](std::error_code ec3) { removed.set_value(ec3); });
+                          });
+  });
+  EXPECT_FALSE(removed.get_future().get());
+  EXPECT_EQ(store->pending_count("acme"), 0u);
+  EXPECT_TRUE(store->unfinished_messages().empty());
+}
+
+}  // namespace
