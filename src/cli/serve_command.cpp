@@ -1,5 +1,6 @@
 // smppd serve: run the gateway in the foreground.
 #include <openssl/rand.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -43,7 +44,18 @@ void create_demo_account_if_empty(store::account_store& accounts, const config::
   }
 }
 
+// Every session is a descriptor: take the hard limit rather than the shell's soft default
+// (often 1024), so 10 000 clients can connect without tuning.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int run_serve(const command_context& context) {
+  raise_descriptor_limit();
   const auto cfg = config::load(context.config_path);
   auto log = spdlog::stderr_logger_mt("smppd");
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

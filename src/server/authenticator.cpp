@@ -25,7 +25,8 @@ std::string authenticator::password_mac(const std::string& system_id, const std:
   return std::string(reinterpret_cast<const char*>(mac), size);
 }
 
-bind_outcome authenticator::authenticate(const bind_request& request, steady_time now) {
+bind_outcome authenticator::authenticate(const bind_request& request, steady_time now,
+                                         bool allow_slow_check) {
   using smpp::command_status;
   std::lock_guard lock(mutex_);
   bind_outcome outcome{command_status::esme_rok, {}, {}};
@@ -40,6 +41,10 @@ bind_outcome authenticator::authenticate(const bind_request& request, steady_tim
                           cached->second.mac.size() == mac.size() &&
                           CRYPTO_memcmp(cached->second.mac.data(), mac.data(), mac.size()) == 0;
   if (!known_good) {
+    if (!allow_slow_check) {
+      outcome.status = command_status::esme_rbindfail;
+      return outcome;
+    }
     if (!account::verify_password(request.password, account->password_hash)) {
       outcome.status = command_status::esme_rinvpaswd;
       return outcome;

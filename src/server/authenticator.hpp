@@ -22,7 +22,9 @@ class authenticator {
   // ESME_RINVSYSID for an unknown system_id, ESME_RINVPASWD for a wrong password,
   // ESME_RBINDFAIL when the account has max_binds sessions already; ESME_ROK registers
   // the bind in the registry (the caller must unbind it when the session ends).
-  bind_outcome authenticate(const bind_request& request, steady_time now);
+  // With allow_slow_check false (a bind storm is queued behind this one), a password not
+  // already verified is refused with ESME_RBINDFAIL instead of paying the slow hash.
+  bind_outcome authenticate(const bind_request& request, steady_time now, bool allow_slow_check = true);
 
  private:
   std::string password_mac(const std::string& system_id, const std::string& password) const;

@@ -73,8 +73,8 @@ struct server_context {
   // Pending output beyond this stops reading from the client until it drains, so a client
   // that never reads cannot grow our memory.
   std::size_t max_pending_output = 1 << 20;
-  // Bind checks waiting for the authentication pool beyond this are refused at once
-  // (ESME_RBINDFAIL), so a flood of binds cannot queue unbounded slow hashes.
+  // With more bind checks than this waiting, only binds with an already verified password
+  // are accepted (others ESME_RBINDFAIL), so a flood cannot queue unbounded slow hashes.
   std::uint32_t max_pending_binds = 256;
 
   authenticator& auth;

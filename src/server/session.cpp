@@ -245,13 +245,12 @@ class session final : public session_base, public std::enable_shared_from_this<s
   }
 
   void start_bind(bind_request request) {
-    if (context_.pending_binds.fetch_add(1) >= context_.max_pending_binds) {
-      context_.pending_binds.fetch_sub(1);
-      finish_bind(request, bind_outcome{smpp::command_status::esme_rbindfail, {}, {}});
-      return;
-    }
+    context_.pending_binds.fetch_add(1);
     asio::post(context_.auth_pool, [self = this->shared_from_this(), request = std::move(request)] {
-      auto outcome = self->context_.auth.authenticate(request, std::chrono::steady_clock::now());
+      // Queued binds beyond the limit still pass on a remembered password, but a storm
+      // cannot queue unbounded slow hashes.
+      const bool allow_slow = self->context_.pending_binds.load() <= self->context_.max_pending_binds;
+      auto outcome = self->context_.auth.authenticate(request, std::chrono::steady_clock::now(), allow_slow);
       self->context_.pending_binds.fetch_sub(1);
       asio::post(self->executor(), [self, request, outcome = std::move(outcome)] {
         self->finish_bind(request, outcome);
