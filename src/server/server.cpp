@@ -121,48 +121,27 @@ void server::write_listening_file() {
   context_.log->info("listening: {}", addresses.dump());
 }
 
-void server::accept_plain() {
+// One accept loop for both listeners: each accepted socket goes to the next io thread, where
+// `start` turns it into a session.
+void server::accept_on(asio::ip::tcp::acceptor& acceptor, const char* what,
+                       std::function<void(tcp::socket)> start) {
   asio::co_spawn(
       *io_[0],
-      [this]() -> asio::awaitable<void> {
+      [this, &acceptor, what, start = std::move(start)]() -> asio::awaitable<void> {
         for (;;) {
           std::error_code ec;
-          auto socket = co_await plain_->async_accept(next_io(), asio::redirect_error(asio::use_awaitable, ec));
-          if (ec == asio::error::operation_aborted || !plain_->is_open()) co_return;
+          auto socket = co_await acceptor.async_accept(next_io(), asio::redirect_error(asio::use_awaitable, ec));
+          if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
           if (ec) {
             // EMFILE and friends: log, breathe, go on; existing sessions are untouched.
-            context_.log->warn("accept: {}", ec.message());
+            context_.log->warn("accept ({}): {}", what, ec.message());
             asio::steady_timer pause(*io_[0], std::chrono::milliseconds(100));
             co_await pause.async_wait(asio::use_awaitable);
             continue;
           }
           auto& io = static_cast<asio::io_context&>(socket.get_executor().context());
-          asio::post(io, [this, s = std::make_shared<tcp::socket>(std::move(socket))]() mutable {
-            start_session(std::move(*s), context_);
-          });
-        }
-      },
-      asio::detached);
-}
-
-void server::accept_tls() {
-  if (!tls_) return;
-  asio::co_spawn(
-      *io_[0],
-      [this]() -> asio::awaitable<void> {
-        for (;;) {
-          std::error_code ec;
-          auto socket = co_await tls_->async_accept(next_io(), asio::redirect_error(asio::use_awaitable, ec));
-          if (ec == asio::error::operation_aborted || !tls_->is_open()) co_return;
-          if (ec) {
-            context_.log->warn("accept (TLS): {}", ec.message());
-            asio::steady_timer pause(*io_[0], std::chrono::milliseconds(100));
-            co_await pause.async_wait(asio::use_awaitable);
-            continue;
-          }
-          auto& io = static_cast<asio::io_context&>(socket.get_executor().context());
-          asio::post(io, [this, s = std::make_shared<tcp::socket>(std::move(socket))]() mutable {
-            start_tls_session(asio::ssl::stream<tcp::socket>(std::move(*s), *tls_context_), context_);
+          asio::post(io, [start, s = std::make_shared<tcp::socket>(std::move(socket))]() mutable {
+            start(std::move(*s));
           });
         }
       },
@@ -172,8 +151,12 @@ void server::accept_tls() {
 void server::run() {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& io : io_) guards.push_back(asio::make_work_guard(*io));
-  accept_plain();
-  accept_tls();
+  accept_on(*plain_, "smpp", [this](tcp::socket s) { start_session(std::move(s), context_); });
+  if (tls_) {
+    accept_on(*tls_, "smpp_tls", [this](tcp::socket s) {
+      start_tls_session(asio::ssl::stream<tcp::socket>(std::move(s), *tls_context_), context_);
+    });
+  }
 
   asio::signal_set signals(*io_[0], SIGTERM, SIGINT);
   signals.async_wait([this](const std::error_code& ec, int signal) {

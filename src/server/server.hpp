@@ -8,6 +8,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/thread_pool.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -33,8 +34,8 @@ class server {
 
  private:
   asio::io_context& next_io();
-  void accept_plain();
-  void accept_tls();
+  void accept_on(asio::ip::tcp::acceptor& acceptor, const char* what,
+                 std::function<void(asio::ip::tcp::socket)> start);
   void write_listening_file();
   void shutdown();
 
