@@ -225,6 +225,14 @@ smpp::pdu raw_client::expect_pdu(std::chrono::milliseconds limit) {
   return p;
 }
 
+smpp::pdu raw_client::expect_response(std::chrono::milliseconds limit) {
+  for (;;) {
+    auto p = expect_pdu(limit);
+    if (p.command_id() != smpp::command_id::enquire_link) return p;
+    send(smpp::make_pdu(smpp::enquire_link_resp{}, p.sequence_number));
+  }
+}
+
 bool raw_client::closed_within(std::chrono::milliseconds limit) {
   const auto give_up = clock::now() + limit;
   for (;;) {
@@ -250,7 +258,7 @@ smpp::command_status raw_client::bind(smpp::command_id kind, const std::string& 
     case smpp::command_id::bind_receiver: send(fill(smpp::bind_receiver{})); break;
     default: send(fill(smpp::bind_transceiver{})); break;
   }
-  const auto resp = expect_pdu();
+  const auto resp = expect_response();
   EXPECT_EQ(resp.command_id(), smpp::response_id(kind));
   EXPECT_EQ(resp.sequence_number, sequence_);
   return resp.command_status;
@@ -273,7 +281,7 @@ smpp::pdu raw_client::submit(const std::string& destination, const std::string& 
   s.registered_delivery = registered_delivery;
   const auto sequence = next_sequence();
   send(smpp::make_pdu(s, sequence));
-  const auto resp = expect_pdu();
+  const auto resp = expect_response();
   EXPECT_EQ(resp.command_id(), smpp::command_id::submit_sm_resp);
   EXPECT_EQ(resp.sequence_number, sequence);
   return resp;

@@ -76,6 +76,9 @@ class raw_client {
   read_outcome read(smpp::pdu& out, std::chrono::milliseconds limit = std::chrono::seconds(5));
   // Reads until a PDU arrives; fails the test otherwise.
   smpp::pdu expect_pdu(std::chrono::milliseconds limit = std::chrono::seconds(5));
+  // Like expect_pdu, but answers and skips the server's own enquire_links, which may
+  // arrive at any moment on a slow (sanitizer) build.
+  smpp::pdu expect_response(std::chrono::milliseconds limit = std::chrono::seconds(5));
   // True when the server closed the connection within `limit` (PDUs before that are skipped).
   bool closed_within(std::chrono::milliseconds limit);
 
