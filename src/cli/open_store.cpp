@@ -1,13 +1,29 @@
 #include "cli/open_store.hpp"
 
 #include "store/sqlite/sqlite_account_store.hpp"
+#include "store/sqlite/sqlite_message_store.hpp"
 
 namespace smppd::cli {
 
-std::unique_ptr<store::account_store> open_account_store(const config::config& cfg) {
+namespace {
+void require_sqlite(const config::config& cfg) {
   if (cfg.store.sqlite_path.empty()) {
     throw config::config_error("store.url: only sqlite:// is supported in this version");
   }
+}
+}  // namespace
+
+std::unique_ptr<store::message_store> open_message_store(const config::config& cfg) {
+  require_sqlite(cfg);
+  store::sqlite::message_store_options options;
+  options.max_pending_per_account = cfg.dlr.max_pending_per_account;
+  // FULL: an ESME_ROK survives a power loss too, not only a crash (README, "Decisions").
+  options.synchronous_full = true;
+  return std::make_unique<store::sqlite::sqlite_message_store>(cfg.store.sqlite_path, options);
+}
+
+std::unique_ptr<store::account_store> open_account_store(const config::config& cfg) {
+  require_sqlite(cfg);
   auto db = std::make_shared<store::sqlite::database>(cfg.store.sqlite_path);
   return std::make_unique<store::sqlite::sqlite_account_store>(std::move(db));
 }

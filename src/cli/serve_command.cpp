@@ -12,7 +12,7 @@
 #include "cli/open_store.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
-#include "server/message_sink.hpp"
+#include "gateway/engine.hpp"
 #include "server/server.hpp"
 
 namespace smppd::cli {
@@ -67,13 +67,26 @@ int run_serve(const command_context& context) {
   auto accounts = open_account_store(cfg);
   create_demo_account_if_empty(*accounts, cfg);
 
-  // Issue 3: accepted messages go to an in-memory sink; the durable store replaces it next.
-  server::counting_sink sink;
-  server::server gateway(cfg, *accounts, sink, log);
-  gateway.listen();
-  log->info("smppd {} node {} serving", version(), cfg.node.id);
-  gateway.run();
-  log->info("stopped; {} messages accepted", sink.accepted());
+  auto messages = open_message_store(cfg);
+  gateway::engine engine(*messages, cfg.simulator, gateway::make_engine_settings(cfg), log);
+  const auto recovered = engine.recover();
+  log->info("store {}: {} unfinished messages back to the carrier, {} receipts pending",
+            cfg.store.sqlite_path.string(), recovered.messages, recovered.receipts);
+  {
+    // Destroyed before the engine stops: closing sessions hand their receipts back to it.
+    server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id);
+    front.listen();
+    engine.start();
+    log->info("smppd {} node {} serving", version(), cfg.node.id);
+    front.run();
+  }
+  engine.stop();
+  const auto c = engine.counters();
+  log->info("stopped: {} messages accepted, {} refused, {} final outcomes, {} receipts acknowledged, "
+            "{} pending",
+            c.accepted, c.refused, c.final_outcomes, c.receipts_acked,
+            c.receipts_queued + recovered.receipts - c.receipts_acked - c.receipts_dropped -
+                c.receipts_expired);
   return exit_ok;
 }
 

@@ -60,7 +60,8 @@ std::string address_of(const tcp::acceptor& acceptor) {
 }  // namespace
 
 server::server(const config::config& cfg, store::account_store& accounts, message_sink& sink,
-               std::shared_ptr<spdlog::logger> log, std::uint64_t message_id_floor)
+               receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
+               std::uint64_t message_id_floor)
     : config_(cfg),
       auth_(accounts, registry_),
       ids_(message_id_generator(cfg.node.id, message_id_floor)),
@@ -69,6 +70,7 @@ server::server(const config::config& cfg, store::account_store& accounts, messag
                .auth = auth_,
                .registry = registry_,
                .sink = sink,
+               .receipts = receipts,
                .ids = ids_,
                .auth_pool = auth_pool_,
                .log = std::move(log),

@@ -22,8 +22,11 @@ namespace smppd::server {
 
 class server {
  public:
+  // `sink` takes accepted messages, `receipts` feeds receiver sessions; both outlive the
+  // server. New message ids are above `message_id_floor` (the highest one stored).
   server(const config::config& cfg, store::account_store& accounts, message_sink& sink,
-         std::shared_ptr<spdlog::logger> log, std::uint64_t message_id_floor = 0);
+         receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
+         std::uint64_t message_id_floor = 0);
   ~server();
 
   // Binds the listeners and writes DATA_DIR/listening.json. Throws config::config_error

@@ -15,6 +15,7 @@
 #include "server/authenticator.hpp"
 #include "server/bind_registry.hpp"
 #include "server/message_sink.hpp"
+#include "server/receipt_source.hpp"
 #include "server/session_core.hpp"
 
 namespace smppd::server {
@@ -80,6 +81,7 @@ struct server_context {
   authenticator& auth;
   bind_registry& registry;
   message_sink& sink;
+  receipt_source& receipts;
   message_ids& ids;
   asio::thread_pool& auth_pool;
   std::shared_ptr<spdlog::logger> log;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
@@ -15,6 +16,7 @@
 #include <charconv>
 #include <type_traits>
 
+#include "dlr/deliver.hpp"
 #include "smpp/codec.hpp"
 #include "smpp/framer.hpp"
 
@@ -53,7 +55,9 @@ void trim(std::vector<std::uint8_t>& buffer) {
 }
 
 template <class Stream>
-class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
+class session final : public session_base,
+                      public receipt_target,
+                      public std::enable_shared_from_this<session<Stream>> {
   static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
  public:
@@ -69,6 +73,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
         read_wake_(stream_.get_executor()) {}
 
   ~session() override {
+    detach_receipts();
     if (registered_) context_.registry.unbind(core_.system_id());
     context_.sessions.remove(id_);
     context_.log->info("session={} peer={} account={} closed: {}", id_, peer_, core_.system_id(),
@@ -87,6 +92,12 @@ class session final : public session_base, public std::enable_shared_from_this<s
       if (self->closing_) return;
       self->handle(self->core_.start_unbind(std::chrono::steady_clock::now(), self->pending_));
       self->wake_writer();
+    });
+  }
+
+  void deliver(std::vector<receipt_ptr> receipts) override {
+    asio::post(executor(), [self = this->shared_from_this(), receipts = std::move(receipts)] {
+      self->send_receipts(receipts);
     });
   }
 
@@ -206,6 +217,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
       partial_.assign(input.begin() + static_cast<std::ptrdiff_t>(consumed), input.end());
     }
     trim(partial_);
+    flush_acks();
     wake_writer();
   }
 
@@ -213,6 +225,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     // A deadline sooner than the armed one (bound now, an unbind sent) re-arms the timer.
     if (!closing_ && core_.next_deadline() < armed_deadline_) timer_.cancel();
     if (events.bind) start_bind(std::move(*events.bind));
+    for (const auto& ack : events.acks) note_ack(ack);
     if (events.submit_sequence) submit(*events.submit_sequence, std::move(events.submit));
     if (!events.reason.empty() && !events.close) {
       context_.log->info("session={} peer={} account={} {}", id_, peer_, core_.system_id(), events.reason);
@@ -226,6 +239,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
     if (close_reason_.empty()) close_reason_ = reason;
     if (closing_) return;
     closing_ = true;
+    flush_acks();
+    detach_receipts();
     close_deadline_ = std::chrono::steady_clock::now() + close_linger;
     timer_.cancel();
     read_wake_.cancel();
@@ -236,6 +251,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
     closing_ = true;
     if (closed_) return;
     closed_ = true;
+    flush_acks();
+    detach_receipts();
     std::error_code ignored;
     socket().shutdown(tcp::socket::shutdown_both, ignored);
     socket().close(ignored);
@@ -263,6 +280,10 @@ class session final : public session_base, public std::enable_shared_from_this<s
     const bool ok = outcome.status == smpp::command_status::esme_rok;
     if (ok && core_.bound()) {
       registered_ = true;
+      if (core_.can_receive()) {
+        attached_ = true;
+        context_.receipts.attach(id_, request.system_id, context_.settings.window, this->weak_from_this());
+      }
     } else if (ok) {
       context_.registry.unbind(request.system_id);  // the session ended while checking
     }
@@ -298,6 +319,50 @@ class session final : public session_base, public std::enable_shared_from_this<s
     const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
     core_.on_submit_result(sequence_number, status, std::string_view(digits, static_cast<std::size_t>(end - digits)),
                            pending_);
+  }
+
+  // Receipts the engine assigned to this session, as deliver_sm within the window.
+  void send_receipts(const std::vector<receipt_ptr>& receipts) {
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& receipt : receipts) {
+      if (closing_ || !core_.can_receive()) return;  // detach gave them back already
+      if (core_.free_window() == 0) {  // the engine counts the window too; never expected
+        acks_.push_back({receipt->receipt_id, false});
+        continue;
+      }
+      const auto sequence = core_.send_deliver_sm(dlr::make_deliver_sm(*receipt), now, pending_);
+      deliveries_.emplace_back(sequence, receipt->receipt_id);
+    }
+    flush_acks();
+    wake_writer();
+  }
+
+  // A deliver_sm answered, refused or timed out (its sequence number is ours, by construction).
+  void note_ack(const delivery_ack& ack) {
+    const auto it = std::find_if(deliveries_.begin(), deliveries_.end(),
+                                 [&](const auto& d) { return d.first == ack.sequence_number; });
+    if (it == deliveries_.end()) return;
+    const bool ok = ack.status == smpp::command_status::esme_rok;
+    if (!ok) {
+      context_.log->info("session={} account={} receipt {} not acknowledged ({}): retried later", id_,
+                         core_.system_id(), it->second, smpp::name(ack.status));
+    }
+    acks_.push_back({it->second, ok});
+    *it = deliveries_.back();
+    deliveries_.pop_back();
+  }
+
+  void flush_acks() {
+    if (acks_.empty()) return;
+    if (attached_) context_.receipts.acked(id_, acks_);
+    acks_.clear();
+  }
+
+  void detach_receipts() {
+    if (!attached_) return;
+    attached_ = false;
+    deliveries_.clear();
+    context_.receipts.detach(id_);
   }
 
   void wake_writer() {
@@ -341,6 +406,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
       }
       if (now < self->core_.next_deadline()) continue;  // re-armed or woken early
       self->handle(self->core_.on_tick(now, self->pending_));
+      self->flush_acks();
       self->wake_writer();
     }
   }
@@ -358,12 +424,15 @@ class session final : public session_base, public std::enable_shared_from_this<s
   std::vector<std::uint8_t> pending_;   // encoded output not yet handed to the socket
   std::vector<std::uint8_t> writing_;   // output being written
   std::vector<std::uint8_t> tls_buffer_;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> deliveries_;  // deliver_sm seq → receipt
+  std::vector<receipt_ack> acks_;  // collected over one read, reported together
   std::string close_reason_;
   steady_time close_deadline_{};
   steady_time armed_deadline_ = steady_time::max();
   bool closing_ = false;  // no more input is processed; output is being flushed
   bool closed_ = false;   // the socket is closed
   bool registered_ = false;  // holds a slot in the bind registry
+  bool attached_ = false;    // takes receipts from context_.receipts
 };
 
 }  // namespace

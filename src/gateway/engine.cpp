@@ -1,0 +1,356 @@
+#include "gateway/engine.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <asio/post.hpp>
+
+#include "dlr/deliver.hpp"
+
+namespace smppd::gateway {
+namespace {
+
+store::message_record to_record(server::accepted_message&& accepted) {
+  auto& r = accepted.request;
+  store::message_record m;
+  m.id = accepted.id;
+  m.system_id = std::move(accepted.system_id);
+  m.source_addr_ton = r.source_addr_ton;
+  m.source_addr_npi = r.source_addr_npi;
+  m.source_addr = std::move(r.source_addr);
+  m.dest_addr_ton = r.dest_addr_ton;
+  m.dest_addr_npi = r.dest_addr_npi;
+  m.destination_addr = std::move(r.destination_addr);
+  m.service_type = std::move(r.service_type);
+  m.esm_class = r.esm_class;
+  m.protocol_id = r.protocol_id;
+  m.data_coding = r.data_coding;
+  m.payload = std::move(r.payload);
+  m.requested_priority = r.requested_priority;
+  m.priority = r.priority;
+  m.user_message_reference = std::move(r.user_message_reference);
+  m.message_class = std::move(r.message_class);
+  m.flash = r.flash;
+  m.registered_delivery = r.registered_delivery;
+  m.schedule_delivery_time = r.schedule_delivery_time;
+  m.validity_period = r.validity_period;
+  m.submitted_at = accepted.submitted_at;
+  m.parts = static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(m), 0xFFFF));
+  return m;
+}
+
+wall_time wall_now() { return std::chrono::system_clock::now(); }
+
+}  // namespace
+
+engine_settings make_engine_settings(const config::config& cfg) {
+  engine_settings s;
+  s.receipts = dlr::make_dispatcher_settings(cfg.dlr);
+  return s;
+}
+
+engine::engine(store::message_store& store, const config::simulator_config& simulator,
+               engine_settings settings, std::shared_ptr<spdlog::logger> log)
+    : store_(store),
+      simulator_(simulator),
+      settings_(settings),
+      log_(std::move(log)),
+      work_(io_.get_executor()),
+      timer_(io_),
+      scheduler_(settings.carrier),
+      dispatcher_(settings.receipts) {}
+
+engine::~engine() { stop(); }
+
+recovery engine::recover() {
+  recovery r;
+  auto messages = store_.unfinished_messages();
+  r.messages = messages.size();
+  for (auto& m : messages) scheduler_.add(std::move(m));
+  auto receipts = store_.pending_receipts(
+      std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention));
+  r.receipts = receipts.size();
+  {
+    std::lock_guard lock(receipts_mutex_);
+    for (auto& receipt : receipts) dispatcher_.enqueue(std::move(receipt));
+  }
+  r.max_message_id = store_.max_message_id();
+  return r;
+}
+
+void engine::start() {
+  if (started_) return;
+  started_ = true;
+  next_housekeeping_ = wall_now() + settings_.housekeeping_interval;
+  asio::post(io_, [this] { turn(); });
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void engine::stop() {
+  if (started_) {
+    started_ = false;
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  store_.flush();
+}
+
+// ---- the SMPP side -------------------------------------------------------------------
+
+void engine::accept(server::accepted_message message,
+                    std::function<void(smpp::command_status)> done) {
+  auto record = to_record(std::move(message));
+  auto for_carrier = record;
+  store_.append(std::move(record), [this, done = std::move(done),
+                                    for_carrier = std::move(for_carrier)](std::error_code ec) mutable {
+    note_store_result(ec, "append");
+    if (ec) {
+      counters_.refused.fetch_add(1, std::memory_order_relaxed);
+      done(ec == store::errc::full ? smpp::command_status::esme_rmsgqful
+                                   : smpp::command_status::esme_rsyserr);
+      return;
+    }
+    counters_.accepted.fetch_add(1, std::memory_order_relaxed);
+    hand_over([&](inbox& in) { in.messages.push_back(std::move(for_carrier)); });
+    done(smpp::command_status::esme_rok);
+  });
+}
+
+void engine::attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
+                    std::weak_ptr<server::receipt_target> target) {
+  {
+    std::lock_guard lock(receipts_mutex_);
+    if (!dispatcher_.add_session(session, system_id, window)) return;
+    targets_[session] = std::move(target);
+  }
+  dispatch();
+}
+
+void engine::detach(std::uint64_t session) {
+  {
+    std::lock_guard lock(receipts_mutex_);
+    if (targets_.erase(session) == 0) return;
+    dispatcher_.remove_session(session);
+  }
+  dispatch();
+}
+
+void engine::acked(std::uint64_t session, std::span<const server::receipt_ack> acks) {
+  std::vector<std::uint64_t> done;
+  bool retry = false;
+  {
+    std::lock_guard lock(receipts_mutex_);
+    const auto now = wall_now();
+    for (const auto& ack : acks) {
+      switch (dispatcher_.acked(session, ack.receipt_id, ack.ok, now)) {
+        case dlr::ack_result::done: done.push_back(ack.receipt_id); break;
+        case dlr::ack_result::retry: retry = true; break;
+        case dlr::ack_result::dropped:
+        case dlr::ack_result::unknown: break;
+      }
+    }
+  }
+  counters_.receipts_acked.fetch_add(done.size(), std::memory_order_relaxed);
+  for (const auto id : done) {
+    // A failed removal leaves the receipt in the store: sent again after a restart (at least
+    // once), never lost.
+    store_.remove_receipt(id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
+  }
+  dispatch();
+  if (retry) asio::post(io_, [this] { arm_timer(); });  // the retry's time may be sooner
+}
+
+engine_counters engine::counters() const {
+  const auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  return {get(counters_.accepted),        get(counters_.refused),
+          get(counters_.final_outcomes),  get(counters_.receipts_queued),
+          get(counters_.receipts_acked),  get(counters_.receipts_dropped),
+          get(counters_.receipts_expired)};
+}
+
+// ---- the engine thread ---------------------------------------------------------------
+
+template <class Put>
+void engine::hand_over(Put&& put) {
+  bool wake = false;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    put(inbox_);
+    wake = !inbox_.wake_posted;
+    inbox_.wake_posted = true;
+  }
+  if (wake) asio::post(io_, [this] { turn(); });
+}
+
+void engine::turn() {
+  inbox work;
+  {
+    std::lock_guard lock(inbox_mutex_);
+    std::swap(work, inbox_);
+  }
+  auto now = wall_now();
+  for (auto& m : work.messages) scheduler_.add(std::move(m));
+  if (!work.failed.empty()) {
+    if (retry_outcomes_.empty()) retry_outcomes_at_ = now + settings_.outcome_retry;
+    for (auto& o : work.failed) retry_outcomes_.push_back(std::move(o));
+  }
+  if (!work.receipts.empty()) {
+    std::size_t dropped = 0;
+    {
+      std::lock_guard lock(receipts_mutex_);
+      for (auto& r : work.receipts) dropped += dispatcher_.enqueue(std::move(r));
+    }
+    counters_.receipts_queued.fetch_add(work.receipts.size(), std::memory_order_relaxed);
+    if (dropped > 0) {
+      counters_.receipts_dropped.fetch_add(dropped, std::memory_order_relaxed);
+      log_->warn("{} unacknowledged receipts dropped: an account has more than {} pending", dropped,
+                 settings_.receipts.max_pending_per_account);
+    }
+  }
+
+  for (auto& m : scheduler_.expired(now)) {
+    const auto at = m.validity_period.value_or(now);
+    const auto id = m.id;
+    record({id, dlr::receipt_status::expired, 0, at,
+            std::make_shared<const store::message_record>(std::move(m))});
+  }
+  auto due = scheduler_.due(now, settings_.max_due_per_turn);
+  for (auto& m : due) {
+    const auto verdict = simulator_.decide(m);
+    scheduler_.add_in_flight(std::move(m), verdict, now);
+  }
+  for (auto& o : scheduler_.completed(now)) record(std::move(o));
+
+  if (!retry_outcomes_.empty() && now >= retry_outcomes_at_) {
+    auto again = std::move(retry_outcomes_);
+    retry_outcomes_.clear();
+    for (auto& o : again) record(std::move(o));  // in their original order
+  }
+  if (now >= next_housekeeping_) housekeeping(now);
+  dispatch();
+  arm_timer();
+}
+
+void engine::record(carrier::outcome outcome) {
+  auto receipt = dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at);
+  auto for_dispatcher = receipt;
+  const auto id = outcome.message_id;
+  const auto state = carrier::to_message_state(outcome.status);
+  const auto done_at = outcome.done_at;
+  const auto error = outcome.error;
+  store_.record_outcome(
+      id, state, done_at, error, std::move(receipt),
+      [this, outcome = std::move(outcome), for_dispatcher = std::move(for_dispatcher)](
+          std::error_code ec, std::uint64_t receipt_id) mutable {
+        note_store_result(ec, "record outcome");
+        if (ec) {
+          hand_over([&](inbox& in) { in.failed.push_back(std::move(outcome)); });
+          return;
+        }
+        if (outcome.is_final()) counters_.final_outcomes.fetch_add(1, std::memory_order_relaxed);
+        if (for_dispatcher && receipt_id != 0) {
+          for_dispatcher->receipt_id = receipt_id;
+          hand_over([&](inbox& in) { in.receipts.push_back(std::move(*for_dispatcher)); });
+        }
+      });
+}
+
+void engine::housekeeping(wall_time now) {
+  next_housekeeping_ = now + settings_.housekeeping_interval;
+  std::vector<std::uint64_t> expired;
+  {
+    std::lock_guard lock(receipts_mutex_);
+    expired = dispatcher_.expire(now);
+  }
+  if (!expired.empty()) {
+    counters_.receipts_expired.fetch_add(expired.size(), std::memory_order_relaxed);
+    log_->warn("{} receipts unacknowledged for {} h dropped", expired.size(),
+               std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention).count());
+    for (const auto id : expired) {
+      store_.remove_receipt(id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
+    }
+  }
+  std::error_code ec;
+  const auto purged = store_.purge_finished(
+      std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention), ec);
+  if (ec) log_->warn("store: purging finished messages failed: {}", ec.message());
+  if (purged > 0) log_->info("purged {} finished messages older than the retention", purged);
+}
+
+// Sends what the dispatcher assigns. Runs on any thread; deliver() only posts.
+void engine::dispatch() {
+  struct batch {
+    std::uint64_t session;
+    std::shared_ptr<server::receipt_target> target;
+    std::vector<server::receipt_ptr> receipts;
+  };
+  std::vector<batch> out;
+  {
+    std::lock_guard lock(receipts_mutex_);
+    const auto now = wall_now();
+    for (;;) {
+      auto work = dispatcher_.assign(now);
+      if (work.empty()) break;
+      std::vector<std::uint64_t> gone;
+      for (auto& a : work) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const batch& b) { return b.session == a.session; });
+        if (it == out.end()) {
+          const auto target = targets_.find(a.session);
+          auto live = target == targets_.end() ? nullptr : target->second.lock();
+          if (!live) {
+            if (std::find(gone.begin(), gone.end(), a.session) == gone.end()) gone.push_back(a.session);
+            continue;
+          }
+          it = out.insert(out.end(), batch{a.session, std::move(live), {}});
+        }
+        it->receipts.push_back(std::move(a.receipt));
+      }
+      if (gone.empty()) break;
+      // Sessions that ended without detaching yet: their receipts go to the others.
+      for (const auto session : gone) {
+        targets_.erase(session);
+        dispatcher_.remove_session(session);
+      }
+    }
+  }
+  for (auto& b : out) b.target->deliver(std::move(b.receipts));
+}
+
+void engine::arm_timer() {
+  auto next = scheduler_.next_wake();
+  {
+    std::lock_guard lock(receipts_mutex_);
+    const auto retry = dispatcher_.next_retry();
+    if (retry && (!next || *retry < *next)) next = retry;
+  }
+  if (!retry_outcomes_.empty() && (!next || retry_outcomes_at_ < *next)) next = retry_outcomes_at_;
+  if (!next || next_housekeeping_ < *next) next = next_housekeeping_;
+  const auto now = wall_now();
+  if (*next <= now) {
+    timer_.cancel();
+    asio::post(io_, [this] { turn(); });
+    return;
+  }
+  // Waits on the steady clock, at most a second at a time, so a wall-clock jump cannot
+  // stall the carrier.
+  const auto wait = std::min<std::chrono::nanoseconds>(*next - now, std::chrono::seconds(1));
+  timer_.expires_after(wait);
+  timer_.async_wait([this](std::error_code ec) {
+    if (!ec) turn();
+  });
+}
+
+void engine::note_store_result(const std::error_code& ec, const char* what) {
+  if (ec) {
+    if (!store_failing_.exchange(true)) {
+      log_->error("store: {} failed: {}; clients get ESME_RMSGQFUL (full) or ESME_RSYSERR until "
+                  "it recovers",
+                  what, ec.message());
+    }
+  } else if (store_failing_.load(std::memory_order_relaxed) && store_failing_.exchange(false)) {
+    log_->info("store: writes succeed again");
+  }
+}
+
+}  // namespace smppd::gateway

@@ -1,0 +1,151 @@
+#pragma once
+// Behind the SMPP front, one per node. A message's life:
+//
+//   session ──accept──▶ store.append (group commit) ──durable──▶ ESME_ROK to the client
+//                                                  └─────────▶ scheduler (engine thread)
+//   scheduler ──due──▶ simulator verdict ──delay──▶ outcome ──▶ store.record_outcome
+//                                                             (state + receipt, one commit)
+//   durable receipt ──▶ dispatcher ──assign──▶ receiver session ──deliver_sm_resp──▶ acked
+//                                                             ──▶ store.remove_receipt
+//
+// Threads: sessions call accept / attach / detach / acked from their io threads; store
+// completions arrive on the store's writer thread and only hand work over; the scheduler
+// and the simulator run on the engine's own thread (one io_context); the dispatcher is
+// shared behind a mutex so an ack is answered by the next receipt at once.
+//
+// Nothing here is the only copy of anything: the store has every message not yet final and
+// every receipt not yet acknowledged, so a crash at any point loses nothing (recover()
+// rebuilds the in-memory state at start-up; a receipt may then be sent twice, never lost).
+
+#include <spdlog/logger.h>
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "carrier/scheduler.hpp"
+#include "carrier/simulator.hpp"
+#include "config/config.hpp"
+#include "dlr/dispatcher.hpp"
+#include "server/message_sink.hpp"
+#include "server/receipt_source.hpp"
+#include "store/message_store.hpp"
+
+namespace smppd::gateway {
+
+struct engine_settings {
+  dlr::dispatcher_settings receipts;
+  carrier::scheduler_settings carrier;
+  // A message's outcome that the store failed to record is tried again after this.
+  std::chrono::milliseconds outcome_retry{1000};
+  // How often receipts past retention are dropped and old finished messages purged.
+  std::chrono::seconds housekeeping_interval{300};
+  // Messages handed to the carrier per turn of the engine thread (fairness with receipts).
+  std::size_t max_due_per_turn = 8192;
+};
+
+engine_settings make_engine_settings(const config::config& cfg);
+
+struct recovery {
+  std::size_t messages = 0;  // not final: back to the scheduler
+  std::size_t receipts = 0;  // not acknowledged: back to the dispatcher
+  std::uint64_t max_message_id = 0;
+};
+
+// What the engine has done since it started (for the log now, /metrics later).
+struct engine_counters {
+  std::uint64_t accepted = 0;          // durable, ESME_ROK
+  std::uint64_t refused = 0;           // the store failed: RSYSERR / RMSGQFUL
+  std::uint64_t final_outcomes = 0;    // recorded final states
+  std::uint64_t receipts_queued = 0;   // durable receipts handed to the dispatcher
+  std::uint64_t receipts_acked = 0;    // removed after a deliver_sm_resp ESME_ROK
+  std::uint64_t receipts_dropped = 0;  // beyond max_pending_per_account
+  std::uint64_t receipts_expired = 0;  // beyond retention
+};
+
+class engine final : public server::message_sink, public server::receipt_source {
+ public:
+  engine(store::message_store& store, const config::simulator_config& simulator,
+         engine_settings settings, std::shared_ptr<spdlog::logger> log);
+  engine(const engine&) = delete;
+  engine& operator=(const engine&) = delete;
+  ~engine() override;
+
+  // Before start(): what the store holds goes back into the scheduler and the dispatcher.
+  recovery recover();
+  // Starts the engine thread.
+  void start();
+  // Stops the engine thread, then waits until everything queued in the store is written.
+  // What was with the carrier stays unfinished in the store: handed over again next start.
+  void stop();
+
+  // server::message_sink
+  void accept(server::accepted_message message,
+              std::function<void(smpp::command_status)> done) override;
+
+  // server::receipt_source
+  void attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
+              std::weak_ptr<server::receipt_target> target) override;
+  void detach(std::uint64_t session) override;
+  void acked(std::uint64_t session, std::span<const server::receipt_ack> acks) override;
+
+  engine_counters counters() const;
+
+ private:
+  // Work handed to the engine thread by other threads.
+  struct inbox {
+    std::vector<store::message_record> messages;  // durable, for the scheduler
+    std::vector<store::receipt_record> receipts;  // durable, for the dispatcher
+    std::vector<carrier::outcome> failed;         // not recorded: tried again later
+    bool wake_posted = false;
+  };
+
+  template <class Put>
+  void hand_over(Put&& put);  // put(inbox) under the lock; wakes the engine thread
+  void turn();
+  void record(carrier::outcome outcome);
+  void housekeeping(wall_time now);
+  void dispatch();
+  void arm_timer();
+  void note_store_result(const std::error_code& ec, const char* what);
+
+  store::message_store& store_;
+  carrier::simulator simulator_;
+  engine_settings settings_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  asio::io_context io_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::steady_timer timer_;
+  std::thread thread_;
+  bool started_ = false;
+
+  // Engine thread only.
+  carrier::scheduler scheduler_;
+  std::vector<carrier::outcome> retry_outcomes_;
+  wall_time retry_outcomes_at_{};
+  wall_time next_housekeeping_{};
+
+  std::mutex inbox_mutex_;
+  inbox inbox_;
+
+  std::mutex receipts_mutex_;  // the dispatcher and the session targets
+  dlr::dispatcher dispatcher_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<server::receipt_target>> targets_;
+
+  std::atomic<bool> store_failing_{false};
+  struct atomic_counters {
+    std::atomic<std::uint64_t> accepted{0}, refused{0}, final_outcomes{0}, receipts_queued{0},
+        receipts_acked{0}, receipts_dropped{0}, receipts_expired{0};
+  } counters_;
+};
+
+}  // namespace smppd::gateway
