@@ -1,0 +1,288 @@
+// The engine in-process, on a real SQLite store in a scratch folder and fake receiver
+// sessions: durability before ESME_ROK, the store's faults as command_status, receipts
+// handed out, acknowledged, re-sent, and rebuilt after a restart.
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+#include "gateway/engine.hpp"
+#include "store/sqlite/sqlite_message_store.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using smppd::gateway::engine;
+using smppd::server::accepted_message;
+using smppd::server::receipt_ack;
+using smppd::server::receipt_ptr;
+using smppd::smpp::command_status;
+using smppd::store::sqlite::sqlite_message_store;
+
+// A receiver session: records what it was given.
+class fake_session final : public smppd::server::receipt_target {
+ public:
+  void deliver(std::vector<receipt_ptr> receipts) override {
+    std::lock_guard lock(mutex_);
+    for (auto& r : receipts) got_.push_back(std::move(r));
+    cv_.notify_all();
+  }
+  // Waits until at least `n` receipts arrived in all; returns them all.
+  std::vector<receipt_ptr> wait_for(std::size_t n, std::chrono::milliseconds limit = 5s) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, limit, [&] { return got_.size() >= n; });
+    return got_;
+  }
+  std::size_t count() {
+    std::lock_guard lock(mutex_);
+    return got_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<receipt_ptr> got_;
+};
+
+smppd::config::simulator_config simulator(int delay_ms) {
+  smppd::config::simulator_config c;
+  c.default_status = "DELIVRD";
+  c.default_delay_ms = static_cast<std::uint32_t>(delay_ms);
+  smppd::config::simulator_rule undeliverable;
+  undeliverable.prefix = "4599";
+  undeliverable.status = "UNDELIV";
+  undeliverable.error = 0x107E;
+  undeliverable.delay_ms = 0;
+  c.rules.push_back(undeliverable);
+  return c;
+}
+
+class engine_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("smppd-engine-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    log_ = std::make_shared<spdlog::logger>(
+        "engine_test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text_));
+  }
+  void TearDown() override {
+    engines_.clear();
+    stores_.clear();
+    std::filesystem::remove_all(dir_);
+  }
+
+  sqlite_message_store& open_store() {
+    smppd::store::sqlite::message_store_options options;
+    options.synchronous_full = false;  // the tests check ordering, not power loss
+    stores_.push_back(std::make_unique<sqlite_message_store>(dir_ / "smppd.db", options));
+    return *stores_.back();
+  }
+  engine& start(sqlite_message_store& store, int delay_ms = 0, bool run = true) {
+    smppd::gateway::engine_settings settings;
+    settings.outcome_retry = 50ms;
+    settings.receipts.retry_first = 50ms;
+    engines_.push_back(std::make_unique<engine>(store, simulator(delay_ms), settings, log_));
+    if (run) engines_.back()->start();
+    return *engines_.back();
+  }
+  void restart() {
+    engines_.clear();
+    stores_.clear();
+  }
+
+  accepted_message message(std::string destination, std::uint8_t registered_delivery = 1) {
+    accepted_message m{next_id_++, "acme", std::chrono::system_clock::now(), {}};
+    m.request.source_addr_ton = 5;
+    m.request.source_addr = "Acme";
+    m.request.dest_addr_ton = 1;
+    m.request.dest_addr_npi = 1;
+    m.request.destination_addr = std::move(destination);
+    m.request.registered_delivery = registered_delivery;
+    m.request.payload = {'h', 'i'};
+    return m;
+  }
+  static command_status submit(engine& e, accepted_message m) {
+    std::promise<command_status> p;
+    e.accept(std::move(m), [&](command_status s) { p.set_value(s); });
+    return p.get_future().get();
+  }
+
+  std::filesystem::path dir_;
+  std::ostringstream log_text_;
+  std::shared_ptr<spdlog::logger> log_;
+  std::vector<std::unique_ptr<sqlite_message_store>> stores_;
+  std::vector<std::unique_ptr<engine>> engines_;
+  std::uint64_t next_id_ = 1000;
+};
+
+TEST_F(engine_test, esme_rok_comes_after_the_message_is_in_the_store) {
+  auto& store = open_store();
+  auto& e = start(store, 60'000);  // the carrier keeps it: it stays unfinished
+  ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  // What the ROK promised is visible to a second connection at once, with its fields.
+  sqlite_message_store other(dir_ / "smppd.db");
+  const auto unfinished = other.unfinished_messages();
+  ASSERT_EQ(unfinished.size(), 1u);
+  EXPECT_EQ(unfinished[0].id, 1000u);
+  EXPECT_EQ(unfinished[0].destination_addr, "4512345678");
+  EXPECT_EQ(unfinished[0].registered_delivery, 1);
+  EXPECT_EQ(unfinished[0].parts, 1);
+}
+
+TEST_F(engine_test, a_receipt_goes_to_the_receiver_and_leaves_the_store_when_acknowledged) {
+  auto& store = open_store();
+  auto& e = start(store);
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  ASSERT_EQ(submit(e, message("4599123")), command_status::esme_rok);
+  const auto got = session->wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]->message_id, 1000u);
+  EXPECT_EQ(got[0]->message_state, 5);  // UNDELIV
+  EXPECT_NE(got[0]->text.find("stat:UNDELIV err:126"), std::string::npos) << got[0]->text;
+  EXPECT_EQ(store.pending_count("acme"), 1u);
+
+  const receipt_ack ack{got[0]->receipt_id, true};
+  e.acked(1, {&ack, 1});
+  store.flush();
+  EXPECT_EQ(store.pending_count("acme"), 0u);
+  EXPECT_EQ(e.counters().receipts_acked, 1u);
+}
+
+TEST_F(engine_test, no_receipt_without_registered_delivery_but_the_outcome_is_recorded) {
+  auto& store = open_store();
+  auto& e = start(store);
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
+  for (int i = 0; i < 200 && e.counters().final_outcomes == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(e.counters().final_outcomes, 1u);
+  store.flush();
+  EXPECT_TRUE(store.unfinished_messages().empty());
+  EXPECT_EQ(session->count(), 0u);
+}
+
+TEST_F(engine_test, receipts_of_a_session_that_ends_unacknowledged_go_to_another) {
+  auto& store = open_store();
+  auto& e = start(store);
+  auto first = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, first);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  ASSERT_EQ(first->wait_for(3).size(), 3u);
+
+  auto second = std::make_shared<fake_session>();
+  e.attach(2, "acme", 10, second);
+  e.detach(1);
+  const auto again = second->wait_for(3);
+  ASSERT_EQ(again.size(), 3u);
+  std::set<std::uint64_t> ids;
+  for (const auto& r : again) ids.insert(r->message_id);
+  EXPECT_EQ(ids, (std::set<std::uint64_t>{1000, 1001, 1002}));
+}
+
+TEST_F(engine_test, a_session_gone_without_detaching_hands_its_receipts_on) {
+  auto& store = open_store();
+  auto& e = start(store);
+  auto survivor = std::make_shared<fake_session>();
+  {
+    auto gone = std::make_shared<fake_session>();
+    e.attach(1, "acme", 1, gone);
+    e.attach(2, "acme", 1, survivor);
+  }  // session 1 destroyed, never detached
+  ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  ASSERT_GE(survivor->wait_for(1).size(), 1u);
+}
+
+TEST_F(engine_test, an_error_ack_brings_the_receipt_back_later) {
+  auto& store = open_store();
+  auto& e = start(store);
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  const auto first = session->wait_for(1);
+  ASSERT_EQ(first.size(), 1u);
+  const receipt_ack refused{first[0]->receipt_id, false};
+  e.acked(1, {&refused, 1});
+  const auto both = session->wait_for(2);
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[1]->receipt_id, first[0]->receipt_id);
+}
+
+TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_there_is_room) {
+  auto& store = open_store();
+  auto& e = start(store, 60'000);
+  ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  store.flush();
+  store.set_max_pages(1);  // never below the current size: no new page can be added
+
+  int full = 0;
+  for (int i = 0; i < 50; ++i) {
+    auto m = message("4512345678");
+    m.request.payload.assign(3000, 'x');
+    full += submit(e, std::move(m)) == command_status::esme_rmsgqful ? 1 : 0;
+  }
+  EXPECT_GT(full, 0);
+  EXPECT_NE(log_text_.str().find("ESME_RMSGQFUL"), std::string::npos) << log_text_.str();
+  EXPECT_EQ(e.counters().refused, static_cast<std::uint64_t>(full));
+
+  store.set_max_pages(1u << 30);
+  auto m = message("4512345678");
+  m.request.payload.assign(3000, 'x');
+  EXPECT_EQ(submit(e, std::move(m)), command_status::esme_rok);
+  EXPECT_NE(log_text_.str().find("writes succeed again"), std::string::npos) << log_text_.str();
+}
+
+TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
+  auto& store = open_store();
+  auto& e = start(store, 300);
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  auto m = message("4512345678");
+  m.request.user_message_reference.assign(4000, 'r');  // the receipt needs new pages too
+  ASSERT_EQ(submit(e, std::move(m)), command_status::esme_rok);
+  store.flush();
+  store.set_max_pages(1);
+  std::this_thread::sleep_for(600ms);  // the verdict came and could not be written
+  EXPECT_EQ(session->count(), 0u);
+  store.set_max_pages(1u << 30);
+  EXPECT_EQ(session->wait_for(1).size(), 1u);
+}
+
+TEST_F(engine_test, a_restart_rebuilds_unfinished_messages_and_pending_receipts) {
+  {
+    auto& store = open_store();
+    auto& e = start(store, 400);
+    ASSERT_EQ(submit(e, message("4599000")), command_status::esme_rok);  // receipt, unacked
+    ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);  // still with carrier
+    for (int i = 0; i < 200 && e.counters().receipts_queued == 0; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(e.counters().receipts_queued, 1u);
+    e.stop();
+  }
+  restart();
+  auto& store = open_store();
+  auto& e = start(store, 0, false);
+  const auto recovered = e.recover();
+  EXPECT_EQ(recovered.messages, 1u);
+  EXPECT_EQ(recovered.receipts, 1u);
+  EXPECT_EQ(recovered.max_message_id, 1001u);
+  e.start();
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  const auto got = session->wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  std::set<std::uint64_t> ids{got[0]->message_id, got[1]->message_id};
+  EXPECT_EQ(ids, (std::set<std::uint64_t>{1000, 1001}));
+}
+
+}  // namespace
