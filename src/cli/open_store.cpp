@@ -17,8 +17,7 @@ std::unique_ptr<store::message_store> open_message_store(const config::config& c
   require_sqlite(cfg);
   store::sqlite::message_store_options options;
   options.max_pending_per_account = cfg.dlr.max_pending_per_account;
-  // FULL: an ESME_ROK survives a power loss too, not only a crash (README, "Decisions").
-  options.synchronous_full = true;
+  options.synchronous_full = cfg.store.durability == "full";
   return std::make_unique<store::sqlite::sqlite_message_store>(cfg.store.sqlite_path, options);
 }
 

@@ -79,6 +79,7 @@ int run_serve(const command_context& context) {
     engine.start();
     log->info("smppd {} node {} serving", version(), cfg.node.id);
     front.run();
+    engine.stop_delivering();
   }
   engine.stop();
   const auto c = engine.counters();

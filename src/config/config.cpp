@@ -157,6 +157,9 @@ void validate(config& c) {
       fail("simulator.rule.status", "unknown status \"" + rule.status + "\"");
     }
   }
+  if (c.store.durability != "full" && c.store.durability != "normal") {
+    fail("store.durability", "expected \"full\" or \"normal\", got \"" + c.store.durability + "\"");
+  }
   constexpr std::string_view sqlite_scheme = "sqlite://";
   if (c.store.url.starts_with(sqlite_scheme)) {
     const std::filesystem::path db = c.store.url.substr(sqlite_scheme.size());
@@ -217,7 +220,10 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     r.read_unsigned("max_pdu_bytes", c.smpp.max_pdu_bytes, 16, 16 * 1024 * 1024);
     r.read_strings("message_classes", c.smpp.message_classes);
   });
-  read_section(root, "store", [&](table_reader& r) { r.read_string("url", c.store.url); });
+  read_section(root, "store", [&](table_reader& r) {
+    r.read_string("url", c.store.url);
+    r.read_string("durability", c.store.durability);
+  });
   read_section(root, "dlr", [&](table_reader& r) {
     r.read_unsigned("max_pending_per_account", c.dlr.max_pending_per_account);
     r.read_unsigned("retention_h", c.dlr.retention_h);

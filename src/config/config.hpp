@@ -46,6 +46,9 @@ struct smpp_config {
 
 struct store_config {
   std::string url = "sqlite://var/smppd.db";
+  // Our extension (README): "full" = an ESME_ROK survives a power loss (fsync per group
+  // commit); "normal" = it survives a crash of smppd (SIGKILL) but not of the machine.
+  std::string durability = "full";
   // For sqlite:// URLs, the database file resolved against the config file's directory.
   std::filesystem::path sqlite_path;
 };

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <asio/post.hpp>
 
@@ -83,7 +85,10 @@ void engine::start() {
   started_ = true;
   next_housekeeping_ = wall_now() + settings_.housekeeping_interval;
   asio::post(io_, [this] { turn(); });
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "smppd-engine");
+    io_.run();
+  });
 }
 
 void engine::stop() {
@@ -280,6 +285,7 @@ void engine::housekeeping(wall_time now) {
 
 // Sends what the dispatcher assigns. Runs on any thread; deliver() only posts.
 void engine::dispatch() {
+  if (!delivering_.load(std::memory_order_relaxed)) return;
   struct batch {
     std::uint64_t session;
     std::shared_ptr<server::receipt_target> target;

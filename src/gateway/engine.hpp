@@ -86,6 +86,9 @@ class engine final : public server::message_sink, public server::receipt_source 
   // Stops the engine thread, then waits until everything queued in the store is written.
   // What was with the carrier stays unfinished in the store: handed over again next start.
   void stop();
+  // Shutdown, before the sessions are destroyed: receipts are no longer handed to sessions
+  // (their io threads have stopped); what they carry stays in the store for the next start.
+  void stop_delivering() { delivering_.store(false); }
 
   // server::message_sink
   void accept(server::accepted_message message,
@@ -142,6 +145,7 @@ class engine final : public server::message_sink, public server::receipt_source 
   std::unordered_map<std::uint64_t, std::weak_ptr<server::receipt_target>> targets_;
 
   std::atomic<bool> store_failing_{false};
+  std::atomic<bool> delivering_{true};
   struct atomic_counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, final_outcomes{0}, receipts_queued{0},
         receipts_acked{0}, receipts_dropped{0}, receipts_expired{0};

@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <asio/co_spawn.hpp>
@@ -168,7 +169,10 @@ void server::run() {
   });
 
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < io_.size(); ++i) threads.emplace_back([&io = *io_[i]] { io.run(); });
+  for (std::size_t i = 1; i < io_.size(); ++i) threads.emplace_back([&io = *io_[i], i] {
+    pthread_setname_np(pthread_self(), ("smppd-io-" + std::to_string(i)).c_str());
+    io.run();
+  });
   io_[0]->run();  // returns once shutdown() stopped it
   for (auto& io : io_) io->stop();
   for (auto& t : threads) t.join();

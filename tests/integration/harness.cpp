@@ -141,6 +141,16 @@ int server_process::terminate(std::chrono::milliseconds limit) {
   return -1;
 }
 
+int server_process::kill() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  const pid_t r = ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (r <= 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 std::string server_process::log() const { return read_file(log_file_); }
 
 long server_process::resident_kib() const {

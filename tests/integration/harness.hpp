@@ -48,6 +48,8 @@ class server_process {
   std::uint16_t tls_port() const { return tls_port_; }
   // SIGTERM, then the exit status (or -1 if it did not exit within `limit`).
   int terminate(std::chrono::milliseconds limit = std::chrono::seconds(12));
+  // SIGKILL (a crash), then wait for it; 128 + 9 once it is gone, -1 if it was not running.
+  int kill();
   bool running();
   std::string log() const;  // what it wrote to stderr so far
   long resident_kib() const;

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_message_store.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -234,6 +236,7 @@ void sqlite_message_store::flush() {
 }
 
 void sqlite_message_store::writer_loop() {
+  pthread_setname_np(pthread_self(), "smppd-store");
   std::vector<op> batch;
   batch.reserve(1024);
   for (;;) {
