@@ -74,6 +74,10 @@ struct server_context {
   // Pending output beyond this stops reading from the client until it drains, so a client
   // that never reads cannot grow our memory.
   std::size_t max_pending_output = 1 << 20;
+  // submit_sm waiting for the store per session; beyond it reading stops until some are
+  // answered, so a client ignoring its window cannot queue unbounded work (SMPP windows
+  // are advisory on the client side).
+  std::uint32_t max_outstanding_submits = 1024;
   // With more bind checks than this waiting, only binds with an already verified password
   // are accepted (others ESME_RBINDFAIL), so a flood cannot queue unbounded slow hashes.
   std::uint32_t max_pending_binds = 256;

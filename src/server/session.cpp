@@ -122,8 +122,9 @@ class session final : public session_base,
     asio::co_spawn(self->executor(), write_loop(self), asio::detached);
     asio::co_spawn(self->executor(), timer_loop(self), asio::detached);
     while (!self->closing_) {
-      if (self->pending_.size() + self->writing_.size() > self->context_.max_pending_output) {
-        // Backpressure: the client is not reading its responses; stop reading its requests.
+      if (self->held_back()) {
+        // Backpressure: the client is not reading its responses, or sends faster than the
+        // store commits; stop reading its requests until that drains.
         std::error_code ec;
         self->read_wake_.expires_at(asio::steady_timer::time_point::max());
         co_await self->read_wake_.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -166,7 +167,7 @@ class session final : public session_base,
       co_await stream_.async_wait(tcp::socket::wait_read, asio::redirect_error(use_awaitable, ec));
       if (ec) co_return note_read_error(ec);
       // Several reads per wake-up while data keeps coming, up to a limit for fairness.
-      for (int i = 0; i < 4 && !closing_; ++i) {
+      for (int i = 0; i < 4 && !closing_ && !held_back(); ++i) {
         const std::size_t n = stream_.read_some(asio::buffer(read_scratch), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
         if (ec) co_return note_read_error(ec);
@@ -175,6 +176,11 @@ class session final : public session_base,
       }
     }
     co_return true;
+  }
+
+  bool held_back() const {
+    return pending_.size() + writing_.size() > context_.max_pending_output ||
+           outstanding_submits_ >= context_.max_outstanding_submits;
   }
 
   bool note_read_error(const std::error_code& ec) {
@@ -301,6 +307,7 @@ class session final : public session_base,
       return;
     }
     const std::uint64_t id = context_.ids.next(wall);
+    ++outstanding_submits_;
     auto done = [self = this->shared_from_this(), sequence_number, id](smpp::command_status status) {
       if (self->io_.get_executor().running_in_this_thread()) {
         self->submit_done(sequence_number, id, status);
@@ -315,6 +322,7 @@ class session final : public session_base,
   }
 
   void submit_done(std::uint32_t sequence_number, std::uint64_t id, smpp::command_status status) {
+    if (outstanding_submits_-- == context_.max_outstanding_submits) read_wake_.cancel();
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
     core_.on_submit_result(sequence_number, status, std::string_view(digits, static_cast<std::size_t>(end - digits)),
@@ -432,7 +440,8 @@ class session final : public session_base,
   bool closing_ = false;  // no more input is processed; output is being flushed
   bool closed_ = false;   // the socket is closed
   bool registered_ = false;  // holds a slot in the bind registry
-  bool attached_ = false;    // takes receipts from context_.receipts
+  bool attached_ = false;
+  std::uint32_t outstanding_submits_ = 0;  // accepted, waiting for the sink's verdict    // takes receipts from context_.receipts
 };
 
 }  // namespace

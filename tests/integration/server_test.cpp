@@ -371,7 +371,12 @@ TEST_F(server_test, a_client_that_never_reads_does_not_grow_memory_or_slow_other
   const auto t = std::chrono::steady_clock::now();
   EXPECT_EQ(other->submit("4512345678", "fast").command_status, command_status::esme_rok);
   EXPECT_LT(std::chrono::steady_clock::now() - t, 1s);
-  EXPECT_LT(server->resident_kib() - before, 16 * 1024);
+  // Bounded: 1 MiB of unread responses, at most max_outstanding_submits waiting for the
+  // store, SQLite's page cache (16 MiB) filling with what was accepted; then flat.
+  const long held = server->resident_kib();
+  EXPECT_LT(held - before, 40 * 1024);
+  std::this_thread::sleep_for(2s);
+  EXPECT_LT(server->resident_kib() - held, 8 * 1024);  // slack for a slow (sanitizer) build
   greedy.reset();  // closing unblocks the writer
   writer.join();
 }
