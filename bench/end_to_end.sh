@@ -1,0 +1,46 @@
+#!/bin/bash
+# The issue 4 benchmark: durable submit_sm with a receipt each, end to end on loopback.
+# A fresh store, `smppd serve` with the simulator at delay 0, then `smppd bench` (4
+# transceivers, window 64, registered_delivery 1). Prints the load tool's JSON summary, the
+# CPU seconds each server thread used and the server's resident memory every 5 s.
+#
+#   bench/end_to_end.sh [COUNT] [full|normal] [extra smppd bench options, e.g. --rate 32000]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+smppd="$here/build/smppd"
+count=${1:-200000}
+durability=${2:-full}
+shift $(( $# >= 2 ? 2 : $# ))
+work=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+cat > "$work/smppd.toml" <<TOML
+[node]
+id = 1
+data_dir = "var"
+[smpp]
+listen = "127.0.0.1:0"
+tls_listen = ""
+window = 64
+[store]
+url = "sqlite://var/smppd.db"
+durability = "$durability"
+[simulator]
+default_status = "DELIVRD"
+default_delay_ms = 0
+TOML
+"$smppd" account add bench --password secret --config "$work/smppd.toml" >/dev/null
+"$smppd" serve --config "$work/smppd.toml" 2>"$work/serve.log" &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; done
+
+cpu() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
+before=$(cpu)
+( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
+"$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" \
+  --registered-delivery 1 --system-id bench --password secret --json --quiet "$@"
+after=$(cpu)
+echo "server CPU seconds by thread: $(paste <(echo "$before") <(echo "$after") |
+  awk '{printf "%s %.2f  ", $1, ($4-$2)/100}')"
+sleep 5
+echo "server RSS KiB every 5 s: $(cat "$work/rss")"
