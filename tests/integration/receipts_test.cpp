@@ -617,3 +617,47 @@ TEST_F(receipts_test, stray_responses_and_generic_nack_do_not_break_the_session)
 }
 
 }  // namespace
+
+namespace {
+
+// validity_period passes while the carrier still holds the message: an EXPIRED receipt at
+// the validity time, not the carrier's later verdict.
+TEST_F(receipts_test, a_message_still_undelivered_at_its_validity_gets_an_expired_receipt) {
+  start();
+  auto trx = bound(command_id::bind_transceiver);
+  const auto submitted = steady::now();
+  const std::string id = submit(*trx, "4577000001", 1, [](smpp::submit_sm& s) {
+    s.validity_period.assign("000000000001000R");  // relative: 1 second
+  });
+  std::vector<smpp::pdu> seen;
+  pump(*trx, steady::now() + 10s, seen, command_status::esme_rok, [&] { return !seen.empty(); });
+  const auto waited = steady::now() - submitted;
+  ASSERT_EQ(seen.size(), 1u) << "no receipt for " << id;
+  SCOPED_TRACE(describe(seen.front()));
+  const std::string text = text_of(seen.front());
+  EXPECT_NE(text.find("id:" + id + " sub:001 dlvrd:000 "), std::string::npos) << text;
+  EXPECT_NE(text.find(" stat:EXPIRED err:000 text:"), std::string::npos) << text;
+  EXPECT_EQ(seen.front().get_if<smpp::deliver_sm>()->tlvs.get_u8(smpp::tlv_tag::message_state), 3);
+  EXPECT_GE(waited, 900ms);
+  EXPECT_LT(waited, 1900ms) << "the carrier's own verdict (2 s) came first";
+  // Nothing more for it: the carrier's late DELIVRD is not reported.
+  expect_no_receipt(*trx, 1500ms, "a second receipt after EXPIRED");
+}
+
+// schedule_delivery_time holds the message back from the carrier until its time.
+TEST_F(receipts_test, a_scheduled_message_goes_to_the_carrier_at_its_time) {
+  start();
+  auto trx = bound(command_id::bind_transceiver);
+  const auto submitted = steady::now();
+  const std::string id = submit(*trx, "4512345678", 1, [](smpp::submit_sm& s) {
+    s.schedule_delivery_time.assign("000000000002000R");  // relative: 2 seconds
+  });
+  std::vector<smpp::pdu> seen;
+  pump(*trx, steady::now() + 10s, seen, command_status::esme_rok, [&] { return !seen.empty(); });
+  const auto waited = steady::now() - submitted;
+  ASSERT_EQ(seen.size(), 1u) << "no receipt for " << id;
+  EXPECT_NE(text_of(seen.front()).find(" stat:DELIVRD "), std::string::npos) << text_of(seen.front());
+  EXPECT_GE(waited, 1800ms) << "delivered before its schedule_delivery_time";
+}
+
+}  // namespace
