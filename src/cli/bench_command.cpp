@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "cli/client_target.hpp"
 #include "cli/command.hpp"
 #include "client/session.hpp"
 #include "dlr/receipt.hpp"
@@ -22,21 +23,6 @@
 
 namespace smppd::cli {
 
-// Defined in send_command.cpp: the options and resolution shared by the client subcommands.
-struct client_target_options {
-  std::vector<std::string> hosts;
-  std::uint16_t port = 0;
-  bool tls = false;
-  bool tls_verify = false;
-  std::string tls_ca;
-  std::string system_id;
-  std::string password;
-  std::string system_type;
-};
-void add_client_target_options(CLI::App& command, client_target_options& o);
-std::vector<client::endpoint> resolve_targets(const command_context& context,
-                                              const client_target_options& o, bool config_named);
-client::session_options make_session_options(const client_target_options& o);
 
 namespace {
 
