@@ -7,9 +7,11 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 
@@ -77,11 +79,33 @@ smpp::submit_sm request_of(const json& response) {
   return *body;
 }
 
+// YYMMDDhhmm in UTC.
+std::string utc_minute(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char out[16];
+  std::strftime(out, sizeof out, "%y%m%d%H%M", &tm);
+  return out;
+}
+
+// True when `date` (YYMMDDhhmm) is a UTC minute within [from - 1 min, to + 1 min].
+bool utc_minute_between(const std::string& date, std::chrono::system_clock::time_point from,
+                        std::chrono::system_clock::time_point to) {
+  for (auto t = from - 60s; t <= to + 60s; t += 30s) {
+    if (utc_minute(t) == date) return true;
+  }
+  return false;
+}
+
 class node_smpp_esme : public ::testing::Test {
  protected:
+  // Lines appended to smppd.toml after [store] (simulator rules, for instance).
+  virtual std::string config_tail() const { return ""; }
+
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(require_node());
-    dir.write_config();
+    dir.write_config("", config_tail());
     const auto added = testing::run_smppd(
         {"account", "add", account, "--password", password, "--config", dir.config().string()});
     ASSERT_EQ(added.exit_status, 0) << added.err;
@@ -247,6 +271,16 @@ class node_smpp_esme : public ::testing::Test {
   std::optional<testing::server_process> server;
 };
 
+// The built-in carrier simulator: 4599... fails with UNDELIV and gateway error 0x107E at
+// once; everything else (4512345678 here) is DELIVRD after the default 50 ms.
+class node_smpp_receipts : public node_smpp_esme {
+ protected:
+  std::string config_tail() const override {
+    return "[[simulator.rule]]\nprefix = \"4599\"\nstatus = \"UNDELIV\"\nerror = 0x107E\n"
+           "delay_ms = 0\n";
+  }
+};
+
 TEST_F(node_smpp_esme, binds_submits_and_unbinds_over_plain_tcp) { check_session("plain"); }
 
 TEST_F(node_smpp_esme, binds_submits_and_unbinds_over_tls) { check_session("tls"); }
@@ -257,6 +291,104 @@ TEST_F(node_smpp_esme, sigterm_unbinds_node_smpp_over_tcp_and_exits_0_within_10_
 
 TEST_F(node_smpp_esme, sigterm_unbinds_node_smpp_over_tls_and_exits_0_within_10_s) {
   check_sigterm("tls");
+}
+
+// The contract's "Delivery receipts" as node-smpp decodes them: a DELIVRD receipt with the
+// submit's user_message_reference, and an UNDELIV one with network_error_code. node-smpp
+// answers each deliver_sm with deliver_sm_resp ESME_ROK; none may then be repeated.
+TEST_F(node_smpp_receipts, node_smpp_decodes_and_acknowledges_delivery_receipts_over_plain_tcp) {
+  const auto started = std::chrono::system_clock::now();
+  const run_result r = run(node_command("receipt", server->port(), "plain"), {}, 40s);
+  const auto finished = std::chrono::system_clock::now();
+  json result = last_json_line(r.out);
+  ASSERT_EQ(r.exit_code, 0) << "node server_client.js receipt failed\nstdout: " << r.out
+                            << "\nstderr: " << r.err << "\nsmppd log:\n"
+                            << server->log();
+  ASSERT_TRUE(result.is_object()) << r.out;
+  SCOPED_TRACE(result.dump());
+
+  EXPECT_EQ(result["bind"]["command"], "bind_transceiver_resp");
+  EXPECT_EQ(result["bind"]["command_status"], 0);
+  json& delivered_submit = result["submit_delivered"];
+  json& failed_submit = result["submit_undeliverable"];
+  for (json* s : {&delivered_submit, &failed_submit}) {
+    EXPECT_EQ((*s)["command"], "submit_sm_resp");
+    EXPECT_EQ((*s)["command_status"], 0);
+    expect_decimal_message_id(*s);
+  }
+  const std::string delivered_id = delivered_submit.value("message_id", "");
+  const std::string failed_id = failed_submit.value("message_id", "");
+  EXPECT_NE(delivered_id, failed_id);
+
+  // Exactly two receipts, one per message (order is not guaranteed), none repeated after ack.
+  ASSERT_TRUE(result["receipts"].is_array());
+  ASSERT_EQ(result["receipts"].size(), 2u);
+  EXPECT_EQ(result["receipts_after_ack"], 0) << "an acknowledged receipt was sent again";
+  const json* delivered = nullptr;
+  const json* failed = nullptr;
+  for (const json& d : result["receipts"]) {
+    if (d.value("source_addr", "") == "4512345678") delivered = &d;
+    if (d.value("source_addr", "") == "4599000001") failed = &d;
+  }
+  ASSERT_NE(delivered, nullptr) << "no receipt from 4512345678";
+  ASSERT_NE(failed, nullptr) << "no receipt from 4599000001";
+
+  const auto common = [&](json d, const std::string& source) {  // a copy: [] may insert
+    SCOPED_TRACE(source);
+    EXPECT_EQ(d["command"], "deliver_sm");
+    EXPECT_EQ(d["command_status"], 0);
+    EXPECT_EQ(d["esm_class"], 4);
+    EXPECT_EQ(d["data_coding"], 0);
+    // source = the message's destination, destination = its source.
+    EXPECT_EQ(d["source_addr_ton"], 1);
+    EXPECT_EQ(d["source_addr_npi"], 1);
+    EXPECT_EQ(d["source_addr"], source);
+    EXPECT_EQ(d["dest_addr_ton"], 5);
+    EXPECT_EQ(d["dest_addr_npi"], 0);
+    EXPECT_EQ(d["destination_addr"], "nodesmpp");
+    ASSERT_TRUE(d["short_message"].is_string());
+  };
+
+  const std::regex delivered_format(
+      R"(^id:(\d+) sub:001 dlvrd:001 submit date:(\d{10}) done date:(\d{10}) stat:DELIVRD err:000 text:4242$)");
+  const std::regex failed_format(
+      R"(^id:(\d+) sub:001 dlvrd:000 submit date:(\d{10}) done date:(\d{10}) stat:UNDELIV err:126 text:$)");
+
+  {
+    json d = *delivered;
+    SCOPED_TRACE("DELIVRD receipt");
+    common(d, "4512345678");
+    const std::string text = d.value("short_message", "");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(text, m, delivered_format)) << text;
+    EXPECT_EQ(m[1], delivered_id);
+    EXPECT_TRUE(utc_minute_between(m[2], started, finished)) << m[2];
+    EXPECT_TRUE(utc_minute_between(m[3], started, finished)) << m[3];
+    EXPECT_EQ(d["receipted_message_id"], delivered_id);
+    EXPECT_EQ(d["message_state"], 2);
+    EXPECT_EQ(d["user_message_reference"], 4242);
+    EXPECT_FALSE(d.contains("network_error_code")) << "no error, no network_error_code";
+  }
+  {
+    json d = *failed;
+    SCOPED_TRACE("UNDELIV receipt");
+    common(d, "4599000001");
+    const std::string text = d.value("short_message", "");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_match(text, m, failed_format)) << text;
+    EXPECT_EQ(m[1], failed_id);
+    EXPECT_TRUE(utc_minute_between(m[2], started, finished)) << m[2];
+    EXPECT_TRUE(utc_minute_between(m[3], started, finished)) << m[3];
+    EXPECT_EQ(d["receipted_message_id"], failed_id);
+    EXPECT_EQ(d["message_state"], 5);
+    EXPECT_EQ(d["network_error_code"], "03007e") << "GSM (3), error 0x07E";
+    EXPECT_FALSE(d.contains("user_message_reference")) << "none was submitted";
+  }
+
+  EXPECT_EQ(result["unbind"]["command"], "unbind_resp");
+  EXPECT_EQ(result["unbind"]["command_status"], 0);
+  EXPECT_EQ(result["unbind"]["closed"], true);
+  EXPECT_TRUE(server->running()) << server->log();
 }
 
 }  // namespace

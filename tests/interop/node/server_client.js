@@ -9,13 +9,17 @@
 //     bind_receiver + submit, unbind.
 //   node server_client.js sigterm HOST PORT plain|tls SYSTEM_ID PASSWORD
 //     binds, prints {"bound": true}, then answers the server's unbind and reports.
+//   node server_client.js receipt HOST PORT plain|tls SYSTEM_ID PASSWORD
+//     bind_transceiver, submit_sm to 4512345678 (registered_delivery 1, user_message_reference
+//     4242) and to 4599000001 (registered_delivery 1), waits for both deliver_sm receipts,
+//     answers each with deliver_sm_resp ESME_ROK, reports what node-smpp decoded, unbinds.
 'use strict';
 
 const smpp = require('smpp');
 
 const [mode, host, port, transport, systemId, password] = process.argv.slice(2);
-if (!['session', 'sigterm'].includes(mode) || !port || !['plain', 'tls'].includes(transport)) {
-  process.stderr.write('usage: node server_client.js session|sigterm HOST PORT plain|tls ID PW\n');
+if (!['session', 'sigterm', 'receipt'].includes(mode) || !port || !['plain', 'tls'].includes(transport)) {
+  process.stderr.write('usage: node server_client.js session|sigterm|receipt HOST PORT plain|tls ID PW\n');
   process.exit(64);
 }
 
@@ -177,4 +181,80 @@ async function sigtermMode() {
   process.exit(0);
 }
 
-(mode === 'session' ? sessionMode() : sigtermMode()).catch((e) => fail(e.stack || e));
+// What node-smpp decoded from one deliver_sm (a delivery receipt).
+function receiptSummary(pdu) {
+  // node-smpp's message filter gives {message: string} (or {udh, message}); keep the text.
+  let text = pdu.short_message;
+  if (text && typeof text === 'object' && !Buffer.isBuffer(text) && 'message' in text) {
+    text = text.message;
+  }
+  if (Buffer.isBuffer(text)) text = text.toString('latin1');
+  const r = {
+    command: pdu.command,
+    command_status: pdu.command_status,
+    command_length: pdu.command_length,
+    service_type: pdu.service_type,
+    esm_class: pdu.esm_class,
+    data_coding: pdu.data_coding,
+    protocol_id: pdu.protocol_id,
+    registered_delivery: pdu.registered_delivery,
+    source_addr_ton: pdu.source_addr_ton,
+    source_addr_npi: pdu.source_addr_npi,
+    source_addr: pdu.source_addr,
+    dest_addr_ton: pdu.dest_addr_ton,
+    dest_addr_npi: pdu.dest_addr_npi,
+    destination_addr: pdu.destination_addr,
+    short_message: text,
+  };
+  for (const tlv of ['receipted_message_id', 'message_state', 'user_message_reference']) {
+    if (tlv in pdu) r[tlv] = pdu[tlv];
+  }
+  if ('network_error_code' in pdu) {
+    const v = pdu.network_error_code;
+    r.network_error_code = Buffer.isBuffer(v) ? v.toString('hex') : v;
+  }
+  return r;
+}
+
+async function receiptMode() {
+  result.step = 'bind_transceiver';
+  const s = await open();
+  // Every deliver_sm is answered at once (deliver_sm_resp ESME_ROK) and recorded.
+  result.receipts = [];
+  let wanted = 2;
+  let arrived;
+  const bothArrived = new Promise((resolve) => { arrived = resolve; });
+  s.on('deliver_sm', (pdu) => {
+    result.receipts.push(receiptSummary(pdu));
+    s.send(pdu.response({command_status: 0}));
+    if (result.receipts.length === wanted) arrived();
+  });
+  const bind = await call(s, 'bind_transceiver',
+      {system_id: systemId, password, interface_version: 0x34});
+  result.bind = summary(bind);
+
+  result.step = 'submit delivered';
+  result.submit_delivered = summary(await call(s, 'submit_sm', submit({
+    short_message: 'receipt please', registered_delivery: 1, user_message_reference: 4242})));
+  result.step = 'submit undeliverable';
+  result.submit_undeliverable = summary(await call(s, 'submit_sm', submit({
+    destination_addr: '4599000001', short_message: 'fails', registered_delivery: 1})));
+
+  result.step = 'waiting for 2 deliver_sm';
+  await bothArrived;
+  // Both were acknowledged: nothing more may arrive (only an unacknowledged receipt repeats).
+  result.step = 'watching for repeats';
+  wanted = -1;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  result.receipts_after_ack = result.receipts.length - 2;
+
+  result.step = 'unbind';
+  result.unbind = summary(await call(s, 'unbind'));
+  result.unbind.closed = await closesWithin(s, 3000);
+  delete result.step;
+  process.stdout.write(JSON.stringify(result) + '\n');
+  process.exit(0);
+}
+
+const modes = {session: sessionMode, sigterm: sigtermMode, receipt: receiptMode};
+modes[mode]().catch((e) => fail(e.stack || e));

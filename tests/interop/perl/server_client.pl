@@ -2,13 +2,15 @@
 # Perl's Net::SMPP (Debian libnet-smpp-perl) as an independent ESME against a running
 # `smppd serve`, over plain TCP and over TLS (Net::SMPP on an IO::Socket::SSL socket, Debian
 # libio-socket-ssl-perl). TAP with a plan: exits non-zero when anything fails, and a missing
-# module is a failure, not a skip. Started by tests/interop/server_perl_test.cpp:
+# module is a failure, not a skip. Started by tests/interop/server_perl_test.cpp, whose
+# config makes the simulator fail 4599... with UNDELIV, gateway error 0x107E:
 #
 #   perl server_client.pl HOST PORT TLS_PORT SYSTEM_ID PASSWORD
 use strict;
 use warnings;
 use IO::Select;
-use Test::More tests => 2 + 2 * 37;
+use Time::HiRes qw(time);
+use Test::More tests => 2 + 2 * (37 + 28);
 
 my ($host, $port, $tls_port, $system_id, $password) = @ARGV;
 die "usage: perl server_client.pl HOST PORT TLS_PORT SYSTEM_ID PASSWORD\n" unless defined $password;
@@ -20,6 +22,9 @@ use constant {
     ESME_RINVPASWD  => 0x0E,
     ESME_RINVDSTTON => 0x50,
     CMD_GENERIC_NACK => 0x80000000,
+    CMD_SUBMIT_SM_RESP => 0x80000004,
+    CMD_DELIVER_SM   => 0x00000005,
+    CMD_ENQUIRE_LINK => 0x00000015,
 };
 
 ok(eval { require Net::SMPP; 1 }, 'Net::SMPP loads (Debian libnet-smpp-perl)') or diag $@;
@@ -174,5 +179,106 @@ sub scenario {
     }
 }
 
+# Delivery receipts (contract, "Delivery receipts"): a submit to 4512345678 with
+# registered_delivery 1 and user_message_reference 4242 (DELIVRD), one to 4599000001 (UNDELIV,
+# 0x107E). Both submits go out async: Net::SMPP's synchronous calls drop any PDU that is not
+# the response they wait for, a deliver_sm included. Each deliver_sm gets deliver_sm_resp
+# ESME_ROK. Net::SMPP keeps optional parameters as raw octets under their names.
+sub receipts {
+    my ($tls) = @_;
+    my $t = $tls ? 'tls' : 'plain';
+    my $s = connect_smpp($tls);
+    my $resp = $s && $s->bind_transceiver(system_id => $system_id, password => $password);
+    is($resp && $resp->{status}, ESME_ROK, "$t receipts: bind_transceiver ESME_ROK");
+
+    my %seq;
+    if ($s) {
+        $seq{delivered} = $s->submit_sm(%submit, short_message => 'receipt please',
+                                        registered_delivery => 1,
+                                        user_message_reference => pack('n', 4242), async => 1);
+        my %to_4599 = (%submit, destination_addr => '4599000001');
+        $seq{failed} = $s->submit_sm(%to_4599, short_message => 'fails', registered_delivery => 1,
+                                     async => 1);
+    }
+    my (%submit_resp, @delivers);
+    # Reads until `$done->()` or $seconds pass; answers enquire_link and every deliver_sm.
+    my $pump = sub {
+        my ($seconds, $done) = @_;
+        my $deadline = time + $seconds;
+        while ($s && !$done->() && time < $deadline) {
+            my $pdu = read_pdu_within($s, $deadline - time) or last;
+            if ($pdu->{cmd} == CMD_DELIVER_SM) {
+                $s->deliver_sm_resp(seq => $pdu->{seq}, message_id => '');
+                push @delivers, $pdu;
+            } elsif ($pdu->{cmd} == CMD_ENQUIRE_LINK) {
+                $s->enquire_link_resp(seq => $pdu->{seq});
+            } elsif ($pdu->{cmd} == CMD_SUBMIT_SM_RESP) {
+                for my $name (keys %seq) {
+                    $submit_resp{$name} = $pdu if $seq{$name} == $pdu->{seq};
+                }
+            } else {
+                diag sprintf 'unexpected PDU: command_id 0x%08x', $pdu->{cmd};
+            }
+        }
+    };
+    $pump->(10, sub { keys(%submit_resp) == 2 && @delivers >= 2 });
+
+    my %id;
+    for my $name ('delivered', 'failed') {
+        my $r = $submit_resp{$name};
+        is($r && $r->{status}, ESME_ROK, "$t receipts: submit_sm ($name) ESME_ROK");
+        decimal_id_ok($r && $r->{message_id}, "$t receipts: submit_sm ($name)");
+        $id{$name} = $r ? $r->{message_id} : 'none';
+    }
+    is(scalar(@delivers), 2, "$t receipts: two deliver_sm");
+
+    my %expect = (
+        delivered => { source => '4512345678', dlvrd => '001', stat => 'DELIVRD', err => '000',
+                       text => '4242', state => 2 },
+        failed    => { source => '4599000001', dlvrd => '000', stat => 'UNDELIV', err => '126',
+                       text => '', state => 5 },
+    );
+    for my $name ('delivered', 'failed') {
+        my $e = $expect{$name};
+        my ($d) = grep { $_->{source_addr} eq $e->{source} } @delivers;
+        $d ||= {};
+        my $n = "$t receipts ($name)";
+        is($d->{esm_class}, 4, "$n: esm_class 4");
+        is($d->{data_coding}, 0, "$n: data_coding 0");
+        is(join('/', map { $d->{$_} // 'undef' } qw(source_addr_ton source_addr_npi source_addr)),
+           "1/1/$e->{source}", "$n: source is the message's destination (TON 1, NPI 1)");
+        is(join('/', map { $d->{$_} // 'undef' } qw(dest_addr_ton dest_addr_npi destination_addr)),
+           '5/0/perlsmpp', "$n: destination is the message's source (TON 5, NPI 0)");
+        my $text = $d->{short_message} // '';
+        my $format = qr/\Aid:(\d+) sub:001 dlvrd:$e->{dlvrd} submit date:\d{10} done date:\d{10} stat:$e->{stat} err:$e->{err} text:\Q$e->{text}\E\z/;
+        like($text, $format, "$n: short_message format");
+        my ($text_id) = $text =~ $format;
+        is($text_id, $id{$name}, "$n: id: in the text is the submit's message_id");
+        is($d->{receipted_message_id}, "$id{$name}\0",
+           "$n: receipted_message_id (0x001E) is the id, a C-octet string");
+        is(defined $d->{message_state} ? join(',', unpack('C*', $d->{message_state})) : undef,
+           $e->{state}, "$n: message_state (0x0427) is one octet, $e->{state}");
+        if ($name eq 'delivered') {
+            is(defined $d->{user_message_reference} ? unpack('H*', $d->{user_message_reference}) : undef,
+               unpack('H*', pack('n', 4242)), "$n: user_message_reference (0x0204) as submitted");
+            ok(!exists $d->{network_error_code}, "$n: no network_error_code without an error");
+        } else {
+            is(defined $d->{network_error_code} ? unpack('H*', $d->{network_error_code}) : undef,
+               '03007e', "$n: network_error_code (0x0423) is GSM (3), 0x007E");
+            ok(!exists $d->{user_message_reference}, "$n: no user_message_reference without one");
+        }
+    }
+
+    # Both were acknowledged: none may be sent again.
+    my $before = @delivers;
+    $pump->(1, sub { 0 });
+    is(scalar(@delivers) - $before, 0, "$t receipts: no deliver_sm repeated after deliver_sm_resp");
+
+    $resp = $s && $s->unbind();
+    is($resp && $resp->{status}, ESME_ROK, "$t receipts: unbind ESME_ROK");
+}
+
 scenario(0);
+receipts(0);
 scenario(1);
+receipts(1);
