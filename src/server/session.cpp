@@ -286,7 +286,7 @@ class session final : public session_base,
     const bool ok = outcome.status == smpp::command_status::esme_rok;
     if (ok && core_.bound()) {
       registered_ = true;
-      if (core_.can_receive()) {
+      if (core_.can_receive() && !closing_) {
         attached_ = true;
         context_.receipts.attach(id_, request.system_id, context_.settings.window, this->weak_from_this());
       }

@@ -661,3 +661,25 @@ TEST_F(receipts_test, a_scheduled_message_goes_to_the_carrier_at_its_time) {
 }
 
 }  // namespace
+
+namespace {
+
+// max_pending_per_account: beyond it the oldest unacknowledged receipts are dropped, logged
+// and counted; the newest are kept (and survive a restart like any other).
+TEST_F(receipts_test, beyond_max_pending_the_oldest_receipts_are_dropped_and_logged) {
+  start("", simulator_config + "[dlr]\nmax_pending_per_account = 5\nretention_h = 48\n");
+  auto tx = bound(command_id::bind_transmitter);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 12; ++i) ids.push_back(submit(*tx, "4512345678", 1));
+  std::this_thread::sleep_for(1s);  // every verdict recorded, no receiver yet
+
+  auto rx = bound(command_id::bind_receiver);
+  std::vector<smpp::pdu> seen;
+  pump(*rx, steady::now() + 3s, seen);
+  const auto got = ids_of(seen);
+  const std::set<std::string> newest(ids.end() - 5, ids.end());
+  EXPECT_EQ(got, newest) << "kept receipts are not the 5 newest";
+  EXPECT_NE(server->log().find("dropped"), std::string::npos) << server->log();
+}
+
+}  // namespace
