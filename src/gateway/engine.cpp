@@ -98,6 +98,7 @@ void engine::stop() {
     io_.stop();
     thread_.join();
   }
+  purge_thread_.join();  // a purge under way finishes first
   store_.flush();
 }
 
@@ -276,11 +277,17 @@ void engine::housekeeping(wall_time now) {
       store_.remove_receipt(id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
     }
   }
-  std::error_code ec;
-  const auto purged = store_.purge_finished(
-      std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention), ec);
-  if (ec) log_->warn("store: purging finished messages failed: {}", ec.message());
-  if (purged > 0) log_->info("purged {} finished messages older than the retention", purged);
+  // A purge of many rows takes a while: off the engine thread, one at a time.
+  if (!purging_.exchange(true)) {
+    asio::post(purge_thread_, [this] {
+      std::error_code ec;
+      const auto purged = store_.purge_finished(
+          std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention), ec);
+      if (ec) log_->warn("store: purging finished messages failed: {}", ec.message());
+      if (purged > 0) log_->info("purged {} finished messages older than the retention", purged);
+      purging_.store(false);
+    });
+  }
 }
 
 // Sends what the dispatcher assigns. Runs on any thread; deliver() only posts.

@@ -22,6 +22,7 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
+#include <asio/thread_pool.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -146,6 +147,8 @@ class engine final : public server::message_sink, public server::receipt_source 
 
   std::atomic<bool> store_failing_{false};
   std::atomic<bool> delivering_{true};
+  asio::thread_pool purge_thread_{1};
+  std::atomic<bool> purging_{false};
   struct atomic_counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, final_outcomes{0}, receipts_queued{0},
         receipts_acked{0}, receipts_dropped{0}, receipts_expired{0};

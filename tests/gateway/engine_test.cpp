@@ -2,6 +2,7 @@
 // sessions: durability before ESME_ROK, the store's faults as command_status, receipts
 // handed out, acknowledged, re-sent, and rebuilt after a restart.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -87,8 +88,8 @@ class engine_test : public ::testing::Test {
     stores_.push_back(std::make_unique<sqlite_message_store>(dir_ / "smppd.db", options));
     return *stores_.back();
   }
-  engine& start(sqlite_message_store& store, int delay_ms = 0, bool run = true) {
-    smppd::gateway::engine_settings settings;
+  engine& start(sqlite_message_store& store, int delay_ms = 0, bool run = true,
+                smppd::gateway::engine_settings settings = {}) {
     settings.outcome_retry = 50ms;
     settings.receipts.retry_first = 50ms;
     engines_.push_back(std::make_unique<engine>(store, simulator(delay_ms), settings, log_));
@@ -283,6 +284,37 @@ TEST_F(engine_test, a_restart_rebuilds_unfinished_messages_and_pending_receipts)
   ASSERT_EQ(got.size(), 2u);
   std::set<std::uint64_t> ids{got[0]->message_id, got[1]->message_id};
   EXPECT_EQ(ids, (std::set<std::uint64_t>{1000, 1001}));
+}
+
+// Housekeeping: receipts past retention leave the queue and the store; finished messages
+// past retention are purged. Retention 0 makes everything "old" at once.
+TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retention) {
+  auto& store = open_store();
+  smppd::gateway::engine_settings settings;
+  settings.receipts.retention = 0s;
+  settings.housekeeping_interval = 1s;  // the first run comes one interval after start()
+  auto& e = start(store, 0, true, settings);
+  ASSERT_EQ(submit(e, message("4512345678", 1)), command_status::esme_rok);  // receipt queued
+  ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
+  for (int i = 0; i < 300 && e.counters().receipts_expired == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(e.counters().receipts_expired, 1u);
+  store.flush();
+  EXPECT_EQ(store.pending_count("acme"), 0u);
+
+  auto messages_left = [&] {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ / "smppd.db").c_str(), &db);
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM messages", -1, &s, nullptr);
+    sqlite3_step(s);
+    const auto n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return n;
+  };
+  for (int i = 0; i < 300 && messages_left() > 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(messages_left(), 0);
+  EXPECT_NE(log_text_.str().find("purged 2 finished messages"), std::string::npos) << log_text_.str();
 }
 
 }  // namespace
