@@ -37,7 +37,7 @@ for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; 
 cpu() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
 before=$(cpu)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
-"$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" \
+/usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" \
   --registered-delivery 1 --system-id bench --password secret --json --quiet "$@"
 after=$(cpu)
 echo "server CPU seconds by thread: $(paste <(echo "$before") <(echo "$after") |
