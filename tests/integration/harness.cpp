@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -295,6 +296,24 @@ smpp::pdu raw_client::submit(const std::string& destination, const std::string& 
   EXPECT_EQ(resp.command_id(), smpp::command_id::submit_sm_resp);
   EXPECT_EQ(resp.sequence_number, sequence);
   return resp;
+}
+
+std::string utc_minute(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char out[16];
+  std::strftime(out, sizeof out, "%y%m%d%H%M", &tm);
+  return out;
+}
+
+bool utc_minute_between(const std::string& date, std::chrono::system_clock::time_point from,
+                        std::chrono::system_clock::time_point to) {
+  using namespace std::chrono_literals;
+  for (auto t = from - 60s; t <= to + 60s; t += 30s) {
+    if (utc_minute(t) == date) return true;
+  }
+  return false;
 }
 
 }  // namespace smppd::testing

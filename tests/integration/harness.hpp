@@ -103,4 +103,10 @@ class raw_client {
 
 smpp::submit_sm make_submit(const std::string& destination, const std::string& text);
 
+// A receipt date (YYMMDDhhmm, UTC) of a moment.
+std::string utc_minute(std::chrono::system_clock::time_point t);
+// True when `date` (YYMMDDhhmm) is a UTC minute within [from - 1 min, to + 1 min].
+bool utc_minute_between(const std::string& date, std::chrono::system_clock::time_point from,
+                        std::chrono::system_clock::time_point to);
+
 }  // namespace smppd::testing

@@ -64,23 +64,6 @@ std::string text_of(const smpp::pdu& p) {
 
 std::uint64_t number(const std::string& id) { return std::stoull(id); }
 
-std::string utc_minute(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
-  char out[16];
-  std::strftime(out, sizeof out, "%y%m%d%H%M", &tm);
-  return out;
-}
-
-// True when `date` (YYMMDDhhmm) is a UTC minute within [from - 1 min, to + 1 min].
-bool utc_minute_between(const std::string& date, std::chrono::system_clock::time_point from,
-                        std::chrono::system_clock::time_point to) {
-  for (auto t = from - 60s; t <= to + 60s; t += 30s) {
-    if (utc_minute(t) == date) return true;
-  }
-  return false;
-}
 
 std::string hex(std::span<const std::uint8_t> bytes) {
   std::ostringstream out;

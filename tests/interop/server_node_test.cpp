@@ -79,24 +79,6 @@ smpp::submit_sm request_of(const json& response) {
   return *body;
 }
 
-// YYMMDDhhmm in UTC.
-std::string utc_minute(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
-  char out[16];
-  std::strftime(out, sizeof out, "%y%m%d%H%M", &tm);
-  return out;
-}
-
-// True when `date` (YYMMDDhhmm) is a UTC minute within [from - 1 min, to + 1 min].
-bool utc_minute_between(const std::string& date, std::chrono::system_clock::time_point from,
-                        std::chrono::system_clock::time_point to) {
-  for (auto t = from - 60s; t <= to + 60s; t += 30s) {
-    if (utc_minute(t) == date) return true;
-  }
-  return false;
-}
 
 class node_smpp_esme : public ::testing::Test {
  protected:
@@ -362,8 +344,8 @@ TEST_F(node_smpp_receipts, node_smpp_decodes_and_acknowledges_delivery_receipts_
     std::smatch m;
     ASSERT_TRUE(std::regex_match(text, m, delivered_format)) << text;
     EXPECT_EQ(m[1], delivered_id);
-    EXPECT_TRUE(utc_minute_between(m[2], started, finished)) << m[2];
-    EXPECT_TRUE(utc_minute_between(m[3], started, finished)) << m[3];
+    EXPECT_TRUE(testing::utc_minute_between(m[2], started, finished)) << m[2];
+    EXPECT_TRUE(testing::utc_minute_between(m[3], started, finished)) << m[3];
     EXPECT_EQ(d["receipted_message_id"], delivered_id);
     EXPECT_EQ(d["message_state"], 2);
     EXPECT_EQ(d["user_message_reference"], 4242);
@@ -377,8 +359,8 @@ TEST_F(node_smpp_receipts, node_smpp_decodes_and_acknowledges_delivery_receipts_
     std::smatch m;
     ASSERT_TRUE(std::regex_match(text, m, failed_format)) << text;
     EXPECT_EQ(m[1], failed_id);
-    EXPECT_TRUE(utc_minute_between(m[2], started, finished)) << m[2];
-    EXPECT_TRUE(utc_minute_between(m[3], started, finished)) << m[3];
+    EXPECT_TRUE(testing::utc_minute_between(m[2], started, finished)) << m[2];
+    EXPECT_TRUE(testing::utc_minute_between(m[3], started, finished)) << m[3];
     EXPECT_EQ(d["receipted_message_id"], failed_id);
     EXPECT_EQ(d["message_state"], 5);
     EXPECT_EQ(d["network_error_code"], "03007e") << "GSM (3), error 0x07E";
