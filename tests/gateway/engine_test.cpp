@@ -246,7 +246,7 @@ TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_ther
 
 TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
   auto& store = open_store();
-  auto& e = start(store, 300);
+  auto& e = start(store, 1500);  // time to fill the store before the verdict, even when slow
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   auto m = message("4512345678");
@@ -254,7 +254,7 @@ TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
   ASSERT_EQ(submit(e, std::move(m)), command_status::esme_rok);
   store.flush();
   store.set_max_pages(1);
-  std::this_thread::sleep_for(600ms);  // the verdict came and could not be written
+  std::this_thread::sleep_for(2000ms);  // the verdict came and could not be written
   EXPECT_EQ(session->count(), 0u);
   store.set_max_pages(1u << 30);
   EXPECT_EQ(session->wait_for(1).size(), 1u);
@@ -263,7 +263,7 @@ TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
 TEST_F(engine_test, a_restart_rebuilds_unfinished_messages_and_pending_receipts) {
   {
     auto& store = open_store();
-    auto& e = start(store, 400);
+    auto& e = start(store, 10'000);  // the second message is still with the carrier at stop()
     ASSERT_EQ(submit(e, message("4599000")), command_status::esme_rok);  // receipt, unacked
     ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);  // still with carrier
     for (int i = 0; i < 200 && e.counters().receipts_queued == 0; ++i) std::this_thread::sleep_for(10ms);
