@@ -85,9 +85,7 @@ int run_serve(const command_context& context) {
   const auto c = engine.counters();
   log->info("stopped: {} messages accepted, {} refused, {} final outcomes, {} receipts acknowledged, "
             "{} pending",
-            c.accepted, c.refused, c.final_outcomes, c.receipts_acked,
-            c.receipts_queued + recovered.receipts - c.receipts_acked - c.receipts_dropped -
-                c.receipts_expired);
+            c.accepted, c.refused, c.final_outcomes, c.receipts_acked, engine.pending_receipts());
   return exit_ok;
 }
 

@@ -84,6 +84,7 @@ void engine::start() {
   if (started_) return;
   started_ = true;
   next_housekeeping_ = wall_now() + settings_.housekeeping_interval;
+  next_stats_ = wall_now() + settings_.stats_interval;
   asio::post(io_, [this] { turn(); });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "smppd-engine");
@@ -175,6 +176,11 @@ engine_counters engine::counters() const {
           get(counters_.receipts_expired)};
 }
 
+std::size_t engine::pending_receipts() {
+  std::lock_guard lock(receipts_mutex_);
+  return dispatcher_.pending();
+}
+
 // ---- the engine thread ---------------------------------------------------------------
 
 template <class Put>
@@ -234,6 +240,7 @@ void engine::turn() {
     for (auto& o : again) record(std::move(o));  // in their original order
   }
   if (now >= next_housekeeping_) housekeeping(now);
+  if (now >= next_stats_) log_stats(now);
   dispatch();
   arm_timer();
 }
@@ -290,6 +297,22 @@ void engine::housekeeping(wall_time now) {
   }
 }
 
+void engine::log_stats(wall_time now) {
+  next_stats_ = now + settings_.stats_interval;
+  const auto c = counters();
+  if (c.accepted == last_stats_.accepted && c.receipts_acked == last_stats_.receipts_acked &&
+      c.final_outcomes == last_stats_.final_outcomes && c.refused == last_stats_.refused) {
+    return;
+  }
+  log_->info("last {} s: {} messages accepted, {} refused, {} final outcomes, {} receipts "
+             "acknowledged; now {} with the carrier or waiting, {} receipts pending",
+             settings_.stats_interval.count(), c.accepted - last_stats_.accepted,
+             c.refused - last_stats_.refused, c.final_outcomes - last_stats_.final_outcomes,
+             c.receipts_acked - last_stats_.receipts_acked,
+             scheduler_.waiting() + scheduler_.in_flight(), pending_receipts());
+  last_stats_ = c;
+}
+
 // Sends what the dispatcher assigns. Runs on any thread; deliver() only posts.
 void engine::dispatch() {
   if (!delivering_.load(std::memory_order_relaxed)) return;
@@ -339,6 +362,7 @@ void engine::arm_timer() {
   }
   if (!retry_outcomes_.empty() && (!next || retry_outcomes_at_ < *next)) next = retry_outcomes_at_;
   if (!next || next_housekeeping_ < *next) next = next_housekeeping_;
+  if (next_stats_ < *next) next = next_stats_;
   const auto now = wall_now();
   if (*next <= now) {
     timer_.cancel();

@@ -49,6 +49,8 @@ struct engine_settings {
   std::chrono::milliseconds outcome_retry{1000};
   // How often receipts past retention are dropped and old finished messages purged.
   std::chrono::seconds housekeeping_interval{300};
+  // A line of counters in the log this often, when something happened since the last.
+  std::chrono::seconds stats_interval{60};
   // Messages handed to the carrier per turn of the engine thread (fairness with receipts).
   std::size_t max_due_per_turn = 8192;
 };
@@ -102,6 +104,7 @@ class engine final : public server::message_sink, public server::receipt_source 
   void acked(std::uint64_t session, std::span<const server::receipt_ack> acks) override;
 
   engine_counters counters() const;
+  std::size_t pending_receipts();  // unacknowledged, all accounts
 
  private:
   // Work handed to the engine thread by other threads.
@@ -117,6 +120,7 @@ class engine final : public server::message_sink, public server::receipt_source 
   void turn();
   void record(carrier::outcome outcome);
   void housekeeping(wall_time now);
+  void log_stats(wall_time now);
   void dispatch();
   void arm_timer();
   void note_store_result(const std::error_code& ec, const char* what);
@@ -137,6 +141,8 @@ class engine final : public server::message_sink, public server::receipt_source 
   std::vector<carrier::outcome> retry_outcomes_;
   wall_time retry_outcomes_at_{};
   wall_time next_housekeeping_{};
+  wall_time next_stats_{};
+  engine_counters last_stats_{};
 
   std::mutex inbox_mutex_;
   inbox inbox_;

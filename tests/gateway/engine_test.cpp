@@ -317,4 +317,23 @@ TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retenti
   EXPECT_NE(log_text_.str().find("purged 2 finished messages"), std::string::npos) << log_text_.str();
 }
 
+TEST_F(engine_test, counters_reach_the_log_now_and_then_when_something_happened) {
+  auto& store = open_store();
+  smppd::gateway::engine_settings settings;
+  settings.stats_interval = 1s;
+  auto& e = start(store, 0, true, settings);
+  ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
+  ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
+  for (int i = 0; i < 300 && log_text_.str().find("messages accepted") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_NE(log_text_.str().find("last 1 s: 2 messages accepted, 0 refused, 2 final outcomes"),
+            std::string::npos)
+      << log_text_.str();
+  // Nothing happened since: no second line.
+  const auto lines = log_text_.str().size();
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(log_text_.str().size(), lines) << log_text_.str();
+}
+
 }  // namespace
