@@ -13,6 +13,7 @@
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "gateway/engine.hpp"
+#include "server/message_sink.hpp"
 #include "server/server.hpp"
 
 namespace smppd::cli {
@@ -54,7 +55,20 @@ void raise_descriptor_limit() {
   }
 }
 
-int run_serve(const command_context& context) {
+// `serve --discard`: the SMPP front alone, for benchmarking it; nothing is stored.
+int run_front_only(const config::config& cfg, store::account_store& accounts,
+                   std::shared_ptr<spdlog::logger> log) {
+  log->warn("--discard: messages are acknowledged and thrown away, no receipts (benchmarks only)");
+  server::counting_sink sink;
+  server::no_receipts receipts;
+  server::server front(cfg, accounts, sink, receipts, log);
+  front.listen();
+  front.run();
+  log->info("stopped; {} messages accepted and discarded", sink.accepted());
+  return exit_ok;
+}
+
+int run_serve(const command_context& context, bool discard) {
   raise_descriptor_limit();
   const auto cfg = config::load(context.config_path);
   auto log = spdlog::stderr_logger_mt("smppd");
@@ -66,6 +80,7 @@ int run_serve(const command_context& context) {
   if (ec) throw config::config_error("node.data_dir: cannot create " + cfg.node.data_dir.string());
   auto accounts = open_account_store(cfg);
   create_demo_account_if_empty(*accounts, cfg);
+  if (discard) return run_front_only(cfg, *accounts, log);
 
   auto messages = open_message_store(cfg);
   gateway::engine engine(*messages, cfg.simulator, gateway::make_engine_settings(cfg), log);
@@ -94,7 +109,13 @@ int run_serve(const command_context& context) {
 void register_serve_command(CLI::App& app, command_context& context, command_runner& runner) {
   CLI::App* serve = app.add_subcommand("serve", "run the gateway in the foreground");
   add_config_option(*serve, context);
-  serve->callback([&context, &runner] { runner = [&context] { return run_serve(context); }; });
+  auto discard = std::make_shared<bool>(false);  // owned by the callback, as long as the app
+  serve->add_flag("--discard", *discard,
+                  "benchmark the SMPP front alone: acknowledge messages and keep nothing "
+                  "(never in production)");
+  serve->callback([&context, &runner, discard] {
+    runner = [&context, discard] { return run_serve(context, *discard); };
+  });
 }
 
 }  // namespace smppd::cli
