@@ -81,8 +81,7 @@ recovery engine::recover() {
 }
 
 void engine::start() {
-  if (started_) return;
-  started_ = true;
+  if (thread_.joinable()) return;
   next_housekeeping_ = wall_now() + settings_.housekeeping_interval;
   next_stats_ = wall_now() + settings_.stats_interval;
   asio::post(io_, [this] { turn(); });
@@ -93,8 +92,7 @@ void engine::start() {
 }
 
 void engine::stop() {
-  if (started_) {
-    started_ = false;
+  if (thread_.joinable()) {
     work_.reset();
     io_.stop();
     thread_.join();

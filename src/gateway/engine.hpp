@@ -133,8 +133,7 @@ class engine final : public server::message_sink, public server::receipt_source 
   asio::io_context io_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::steady_timer timer_;
-  std::thread thread_;
-  bool started_ = false;
+  std::thread thread_;  // joinable while started
 
   // Engine thread only.
   carrier::scheduler scheduler_;

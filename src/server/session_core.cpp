@@ -288,14 +288,6 @@ std::uint32_t session_core::send_deliver_sm(const smpp::deliver_sm& body, steady
   return sequence_number;
 }
 
-std::vector<std::uint32_t> session_core::in_flight_deliveries() const {
-  std::vector<std::uint32_t> out;
-  for (const auto& f : in_flight_) {
-    if (f.id == command_id::deliver_sm) out.push_back(f.sequence_number);
-  }
-  return out;
-}
-
 session_events session_core::start_unbind(steady_time now, std::vector<std::uint8_t>& wire) {
   session_events events;
   if (!bound()) {

@@ -101,8 +101,6 @@ class session_core {
   // sequence_number, by which the ack comes back.
   std::uint32_t send_deliver_sm(const smpp::deliver_sm& body, steady_time now,
                                 std::vector<std::uint8_t>& wire);
-  // Sequence numbers of deliver_sm still unacknowledged (to requeue when the session ends).
-  std::vector<std::uint32_t> in_flight_deliveries() const;
 
   // Graceful shutdown: unbind to a bound client; the session closes on unbind_resp or after
   // unbind_timeout. An unbound session just closes.
