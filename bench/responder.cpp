@@ -1,14 +1,14 @@
 // smppd_responder: a trivial SMPP server that answers as fast as it can, so `smppd bench`
 // can show it is not the bottleneck. Prints "listening HOST:PORT" once ready.
 //   smppd_responder [--host 127.0.0.1] [--port 0] [--receipts] [--threads 1]
+#include "bench/responder.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "bench/responder.hpp"
 
 int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
@@ -29,7 +29,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--silent") {
       options.behaviour = smppd::bench::responder_options::mode::silent;
     } else {
-      std::fprintf(stderr, "usage: smppd_responder [--host H] [--port P] [--receipts] [--silent] [--threads N]\n");
+      std::fprintf(
+          stderr,
+          "usage: smppd_responder [--host H] [--port P] [--receipts] [--silent] [--threads N]\n");
       return 2;
     }
   }

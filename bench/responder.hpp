@@ -27,7 +27,7 @@ struct responder_options {
     binds_only  // answer binds, enquire_link and unbind, never submit_sm
   };
   mode behaviour = mode::normal;
-  bool receipts = false;               // DELIVRD receipt when registered_delivery & 1
+  bool receipts = false;                   // DELIVRD receipt when registered_delivery & 1
   std::uint32_t unbind_after_submits = 0;  // send unbind after this many submits (0: never)
   bool enquire_link_after_bind = false;    // probe the client once after its bind
   smpp::command_status bind_status = smpp::command_status::esme_rok;
@@ -55,7 +55,9 @@ class responder : public std::enable_shared_from_this<responder> {
   std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
   responder_stats& stats() { return stats_; }
 
-  void start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(shared_from_this()), asio::detached); }
+  void start() {
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(shared_from_this()), asio::detached);
+  }
   void stop() {
     std::error_code ignored;
     acceptor_.close(ignored);
@@ -73,7 +75,8 @@ class responder : public std::enable_shared_from_this<responder> {
   static asio::awaitable<void> accept_loop(std::shared_ptr<responder> self) {
     for (;;) {
       std::error_code ec;
-      auto socket = co_await self->acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      auto socket =
+          co_await self->acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
       socket.set_option(asio::ip::tcp::no_delay(true), ec);
       ++self->stats_.connections;
@@ -84,7 +87,8 @@ class responder : public std::enable_shared_from_this<responder> {
   }
 
   static std::uint32_t be32(const std::uint8_t* p) {
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           p[3];
   }
   static void put32(std::vector<std::uint8_t>& out, std::uint32_t v) {
     out.push_back(static_cast<std::uint8_t>(v >> 24));
@@ -112,8 +116,9 @@ class responder : public std::enable_shared_from_this<responder> {
     bool closing = false;
     while (!closing) {
       std::error_code ec;
-      const std::size_t n = co_await socket->async_read_some(
-          asio::buffer(buf.data() + have, buf.size() - have), asio::redirect_error(asio::use_awaitable, ec));
+      const std::size_t n =
+          co_await socket->async_read_some(asio::buffer(buf.data() + have, buf.size() - have),
+                                           asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       have += n;
       std::size_t pos = 0;
@@ -130,7 +135,9 @@ class responder : public std::enable_shared_from_this<responder> {
         pos += len;
         if (o.behaviour == responder_options::mode::silent) continue;
         switch (id) {
-          case 0x00000001: case 0x00000002: case 0x00000009: {  // bind_*
+          case 0x00000001:
+          case 0x00000002:
+          case 0x00000009: {  // bind_*
             ++self->stats_.binds;
             const auto status = static_cast<std::uint32_t>(o.bind_status);
             if (status != 0) {
@@ -158,7 +165,8 @@ class responder : public std::enable_shared_from_this<responder> {
             if (o.receipts) {
               auto decoded = smpp::decode(std::span<const std::uint8_t>(p, len));
               if (decoded) {
-                if (const auto* sm = decoded->get_if<smpp::submit_sm>(); sm && (sm->registered_delivery & 1)) {
+                if (const auto* sm = decoded->get_if<smpp::submit_sm>();
+                    sm && (sm->registered_delivery & 1)) {
                   append_receipt(out, *sm, std::string(digits, r.ptr), ++own_seq);
                   ++self->stats_.receipts_sent;
                 }
@@ -173,7 +181,9 @@ class responder : public std::enable_shared_from_this<responder> {
             ++self->stats_.enquire_links;
             header(out, 16, 0x80000015u, 0, seq);
             break;
-          case 0x80000015u: ++self->stats_.enquire_link_resps; break;
+          case 0x80000015u:
+            ++self->stats_.enquire_link_resps;
+            break;
           case 0x00000006:  // unbind
             ++self->stats_.unbinds;
             header(out, 16, 0x80000006u, 0, seq);
@@ -183,7 +193,9 @@ class responder : public std::enable_shared_from_this<responder> {
             ++self->stats_.unbind_resps;
             closing = true;
             break;
-          case 0x80000005u: ++self->stats_.deliver_sm_resps; break;
+          case 0x80000005u:
+            ++self->stats_.deliver_sm_resps;
+            break;
           default:
             if ((id & 0x80000000u) == 0) header(out, 16, 0x80000000u, 0x00000003, seq);
             break;
@@ -192,7 +204,8 @@ class responder : public std::enable_shared_from_this<responder> {
       if (pos != 0 && pos < have) std::memmove(buf.data(), buf.data() + pos, have - pos);
       have -= pos;
       if (!out.empty()) {
-        co_await asio::async_write(*socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+        co_await asio::async_write(*socket, asio::buffer(out),
+                                   asio::redirect_error(asio::use_awaitable, ec));
         out.clear();
         if (ec) break;
       }
@@ -213,7 +226,8 @@ class responder : public std::enable_shared_from_this<responder> {
     d.destination_addr.assign(sm.source_addr.view());
     d.esm_class = 0x04;
     const auto t = std::chrono::system_clock::now();
-    d.short_message.assign(dlr::format(dlr::make_receipt(id, t, t, dlr::receipt_status::delivrd, 0, "")));
+    d.short_message.assign(
+        dlr::format(dlr::make_receipt(id, t, t, dlr::receipt_status::delivrd, 0, "")));
     d.tlvs.set_string(smpp::tlv_tag::receipted_message_id, id);
     d.tlvs.set_u8(smpp::tlv_tag::message_state, dlr::message_state(dlr::receipt_status::delivrd));
     smpp::encode(smpp::make_pdu(std::move(d), seq), out);

@@ -12,8 +12,8 @@ struct account {
   std::string system_id;      // SMPP system_id: 1..15 characters (C-octet string of 16)
   std::string password_hash;  // see password.hpp; the password itself is never stored
   std::uint32_t max_binds = 10;
-  std::uint32_t throughput = 0;  // submit_sm per second; 0 = unlimited
-  std::uint8_t max_priority = 3;  // priority_flag above this is overwritten with it
+  std::uint32_t throughput = 0;      // submit_sm per second; 0 = unlimited
+  std::uint8_t max_priority = 3;     // priority_flag above this is overwritten with it
   std::vector<std::string> classes;  // message classes allowed in TLV 0x2900
 
   friend bool operator==(const account&, const account&) = default;

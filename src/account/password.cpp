@@ -69,8 +69,8 @@ bool verify_password(std::string_view password, std::string_view encoded_hash) {
   std::array<std::string_view, 6> parts;
   std::size_t start = 0;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    const std::size_t end = i + 1 < parts.size() ? encoded_hash.find('$', start)
-                                                  : encoded_hash.size();
+    const std::size_t end =
+        i + 1 < parts.size() ? encoded_hash.find('$', start) : encoded_hash.size();
     if (end == std::string_view::npos) return false;
     parts[i] = encoded_hash.substr(start, end - start);
     start = end + 1;

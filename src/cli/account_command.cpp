@@ -24,8 +24,10 @@ struct add_options {
 };
 
 nlohmann::json to_json(const account::account& a) {
-  return {{"system_id", a.system_id},       {"max_binds", a.max_binds},
-          {"throughput", a.throughput},     {"max_priority", a.max_priority},
+  return {{"system_id", a.system_id},
+          {"max_binds", a.max_binds},
+          {"throughput", a.throughput},
+          {"max_priority", a.max_priority},
           {"classes", a.classes}};
 }
 
@@ -94,10 +96,11 @@ int run_show(const command_context& context, const std::string& system_id, bool 
   if (json) {
     std::printf("%s\n", to_json(*a).dump().c_str());
   } else {
-    std::printf("system_id:    %s\nmax_binds:    %u\nthroughput:   %u\nmax_priority: %u\n"
-                "classes:      %s\n",
-                a->system_id.c_str(), a->max_binds, a->throughput, unsigned{a->max_priority},
-                join(a->classes).c_str());
+    std::printf(
+        "system_id:    %s\nmax_binds:    %u\nthroughput:   %u\nmax_priority: %u\n"
+        "classes:      %s\n",
+        a->system_id.c_str(), a->max_binds, a->throughput, unsigned{a->max_priority},
+        join(a->classes).c_str());
   }
   return exit_ok;
 }
@@ -143,13 +146,16 @@ void register_account_commands(CLI::App& app, command_context& context, command_
   add_cmd->add_option("--classes", add->classes, "allowed message classes (default: all)")
       ->delimiter(',')
       ->each([add](const std::string&) { add->classes_given = true; });
-  add_cmd->callback([&context, &runner, add] { runner = [&context, add] { return run_add(context, *add); }; });
+  add_cmd->callback(
+      [&context, &runner, add] { runner = [&context, add] { return run_add(context, *add); }; });
 
   auto json = std::make_shared<bool>(false);
   CLI::App* list_cmd = account->add_subcommand("list", "list accounts");
   add_config_option(*list_cmd, context);
   list_cmd->add_flag("--json", *json, "a JSON array");
-  list_cmd->callback([&context, &runner, json] { runner = [&context, json] { return run_list(context, *json); }; });
+  list_cmd->callback([&context, &runner, json] {
+    runner = [&context, json] { return run_list(context, *json); };
+  });
 
   auto id = std::make_shared<std::string>();
   CLI::App* show_cmd = account->add_subcommand("show", "show one account");
@@ -163,7 +169,8 @@ void register_account_commands(CLI::App& app, command_context& context, command_
   CLI::App* remove_cmd = account->add_subcommand("remove", "remove an account");
   add_config_option(*remove_cmd, context);
   remove_cmd->add_option("ID", *id)->required();
-  remove_cmd->callback([&context, &runner, id] { runner = [&context, id] { return run_remove(context, *id); }; });
+  remove_cmd->callback(
+      [&context, &runner, id] { runner = [&context, id] { return run_remove(context, *id); }; });
 
   auto password = std::make_shared<std::string>();
   CLI::App* passwd_cmd = account->add_subcommand("passwd", "change an account's password");

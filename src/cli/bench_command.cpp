@@ -23,7 +23,6 @@
 
 namespace smppd::cli {
 
-
 namespace {
 
 using namespace std::chrono;
@@ -110,9 +109,9 @@ struct thread_tally {
   std::uint64_t timeouts = 0;
   std::uint64_t closed = 0;
   std::map<std::string, std::uint64_t> rejected;
-  std::vector<std::uint64_t> ok_ids;          // numeric message ids (receipts expected)
-  std::vector<std::string> ok_ids_text;       // the rest
-  std::vector<std::uint64_t> receipt_ids;     // final receipts
+  std::vector<std::uint64_t> ok_ids;       // numeric message ids (receipts expected)
+  std::vector<std::string> ok_ids_text;    // the rest
+  std::vector<std::uint64_t> receipt_ids;  // final receipts
   std::vector<std::string> receipt_ids_text;
   std::uint64_t intermediate_receipts = 0;
   std::uint64_t unparsable_delivers = 0;
@@ -182,7 +181,8 @@ std::optional<std::string_view> receipt_id(const smpp::pdu& p, bool& final_state
   final_state = true;
   if (auto state = d->tlvs.get_u8(smpp::tlv_tag::message_state)) final_state = *state != 1;
   if (auto id = d->tlvs.get_string(smpp::tlv_tag::receipted_message_id)) {
-    if (auto r = dlr::parse(d->short_message.view()); r && !d->tlvs.get_u8(smpp::tlv_tag::message_state)) {
+    if (auto r = dlr::parse(d->short_message.view());
+        r && !d->tlvs.get_u8(smpp::tlv_tag::message_state)) {
       final_state = dlr::is_final(r->stat);
     }
     return id;
@@ -208,8 +208,10 @@ asio::awaitable<void> drive(std::shared_ptr<client::session> s, std::uint64_t qu
   const auto& o = plan->options;
   const auto start = steady_clock::now();
   tally->first_submit = std::min(tally->first_submit, start);
-  const auto end = o.duration_s > 0 ? start + duration_cast<steady_clock::duration>(duration<double>(o.duration_s))
-                                    : steady_time::max();
+  const auto end =
+      o.duration_s > 0
+          ? start + duration_cast<steady_clock::duration>(duration<double>(o.duration_s))
+          : steady_time::max();
   const std::span<const std::uint8_t> pdu(plan->pdu);
   std::uint64_t sent = 0;
   asio::steady_timer pace(co_await asio::this_coro::executor);
@@ -219,10 +221,12 @@ asio::awaitable<void> drive(std::shared_ptr<client::session> s, std::uint64_t qu
     if (t >= end) break;
     std::uint64_t allowed = std::numeric_limits<std::uint64_t>::max();
     if (session_rate > 0) {
-      const auto due = static_cast<std::uint64_t>(duration<double>(t - start).count() * session_rate) + 1;
+      const auto due =
+          static_cast<std::uint64_t>(duration<double>(t - start).count() * session_rate) + 1;
       allowed = due > sent ? due - sent : 0;
       if (allowed == 0) {
-        pace.expires_after(duration_cast<steady_clock::duration>(duration<double>(1.0 / session_rate)));
+        pace.expires_after(
+            duration_cast<steady_clock::duration>(duration<double>(1.0 / session_rate)));
         std::error_code ignored;
         co_await pace.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         continue;
@@ -247,10 +251,9 @@ asio::awaitable<void> drive(std::shared_ptr<client::session> s, std::uint64_t qu
                                                           duration<double>(o.receipt_timeout_s));
   while (s->bound() && o.registered_delivery != 0 && steady_clock::now() < receipt_deadline &&
          !totals->stop.load()) {
-    const bool all_done = totals->sessions_done_submitting.load() ==
-                          static_cast<unsigned>(o.sessions);
-    if (all_done && plan->expect_receipts &&
-        totals->final_receipts.load() >= totals->ok.load()) {
+    const bool all_done =
+        totals->sessions_done_submitting.load() == static_cast<unsigned>(o.sessions);
+    if (all_done && plan->expect_receipts && totals->final_receipts.load() >= totals->ok.load()) {
       break;
     }
     poll.expires_after(10ms);
@@ -258,7 +261,8 @@ asio::awaitable<void> drive(std::shared_ptr<client::session> s, std::uint64_t qu
     co_await poll.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
   }
   // Wait for the others before unbinding: their receipts may come here.
-  while (s->bound() && totals->sessions_done_submitting.load() < static_cast<unsigned>(o.sessions)) {
+  while (s->bound() &&
+         totals->sessions_done_submitting.load() < static_cast<unsigned>(o.sessions)) {
     poll.expires_after(10ms);
     std::error_code ignored;
     co_await poll.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
@@ -279,8 +283,8 @@ void setup_handlers(client::session& s, thread_tally* tally, std::shared_ptr<sha
       return;
     }
     tally->last_response = e.received_at;
-    tally->latency.record(static_cast<std::uint64_t>(
-        duration_cast<microseconds>(e.received_at - e.sent_at).count()));
+    tally->latency.record(
+        static_cast<std::uint64_t>(duration_cast<microseconds>(e.received_at - e.sent_at).count()));
     if (e.command_status == smpp::command_status::esme_rok) {
       ++tally->ok;
       totals->ok.fetch_add(1, std::memory_order_relaxed);
@@ -390,15 +394,16 @@ int run(const command_context& context, bench_options o, bool config_named) {
       if (finished.load() || o.quiet) continue;
       const auto t = steady_clock::now();
       const auto r = totals->responses.load();
-      const double rate = static_cast<double>(r - last_responses) / duration<double>(t - last).count();
+      const double rate =
+          static_cast<double>(r - last_responses) / duration<double>(t - last).count();
       last_responses = r;
       last = t;
-      std::fprintf(stderr, "%s[%5.1fs] sessions %u/%u sent %llu ok %llu  %.0f/s  receipts %llu%s",
-                   tty ? "\r" : "", duration<double>(t - started).count(),
-                   totals->sessions_bound.load(), o.sessions,
-                   static_cast<unsigned long long>(totals->sent.load()),
-                   static_cast<unsigned long long>(totals->ok.load()), rate,
-                   static_cast<unsigned long long>(totals->final_receipts.load()), tty ? "   " : "\n");
+      std::fprintf(
+          stderr, "%s[%5.1fs] sessions %u/%u sent %llu ok %llu  %.0f/s  receipts %llu%s",
+          tty ? "\r" : "", duration<double>(t - started).count(), totals->sessions_bound.load(),
+          o.sessions, static_cast<unsigned long long>(totals->sent.load()),
+          static_cast<unsigned long long>(totals->ok.load()), rate,
+          static_cast<unsigned long long>(totals->final_receipts.load()), tty ? "   " : "\n");
       std::fflush(stderr);
     }
   });
@@ -492,11 +497,14 @@ int run(const command_context& context, bench_options o, bool config_named) {
     if (j["rejected"].is_null()) j["rejected"] = nlohmann::json::object();
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("sessions %u (bound %u), window %u\n", o.sessions, totals->sessions_bound.load(), o.window);
+    std::printf("sessions %u (bound %u), window %u\n", o.sessions, totals->sessions_bound.load(),
+                o.window);
     std::printf("sent %llu, ok %llu, rejected %llu, timeouts %llu\n",
                 static_cast<unsigned long long>(all.sent), static_cast<unsigned long long>(all.ok),
-                static_cast<unsigned long long>(rejected), static_cast<unsigned long long>(all.timeouts));
-    for (auto& [k, v] : all.rejected) std::printf("  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v));
+                static_cast<unsigned long long>(rejected),
+                static_cast<unsigned long long>(all.timeouts));
+    for (auto& [k, v] : all.rejected)
+      std::printf("  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v));
     std::printf("submit_sm/s %.0f over %.3f s; latency p50 %llu us, p99 %llu us, p99.9 %llu us\n",
                 submit_per_s, submit_s, static_cast<unsigned long long>(all.latency.percentile(50)),
                 static_cast<unsigned long long>(all.latency.percentile(99)),
@@ -504,7 +512,8 @@ int run(const command_context& context, bench_options o, bool config_named) {
     if (track_ids) {
       std::printf("receipts %llu (%.0f/s), missing %llu, duplicates %llu, unknown %llu\n",
                   static_cast<unsigned long long>(receipts), receipts_per_s,
-                  static_cast<unsigned long long>(missing), static_cast<unsigned long long>(duplicates),
+                  static_cast<unsigned long long>(missing),
+                  static_cast<unsigned long long>(duplicates),
                   static_cast<unsigned long long>(unknown));
     }
     std::printf("elapsed %.3f s\n", elapsed);
@@ -517,24 +526,31 @@ int run(const command_context& context, bench_options o, bool config_named) {
 }  // namespace
 
 void register_bench_command(CLI::App& app, command_context& context, command_runner& runner) {
-  auto* cmd = app.add_subcommand("bench", "load generator: sessions x window of submit_sm, receipts matched");
+  auto* cmd = app.add_subcommand(
+      "bench", "load generator: sessions x window of submit_sm, receipts matched");
   add_config_option(*cmd, context);
   auto o = std::make_shared<bench_options>();
   cmd->add_option("--sessions", o->sessions, "SMPP sessions")->capture_default_str();
   cmd->add_option("--window", o->window, "submit_sm in flight per session")->capture_default_str();
   cmd->add_option("--count", o->count, "messages in total")->capture_default_str();
   cmd->add_option("--duration", o->duration_s, "seconds to run instead of --count");
-  cmd->add_option("--rate", o->rate, "submit_sm/s over all sessions (0: no limit)")->capture_default_str();
+  cmd->add_option("--rate", o->rate, "submit_sm/s over all sessions (0: no limit)")
+      ->capture_default_str();
   cmd->add_option("--bind", o->bind, "tx, rx or trx")->capture_default_str();
-  cmd->add_option("--data-coding", o->data_coding, "data_coding of the messages")->capture_default_str();
+  cmd->add_option("--data-coding", o->data_coding, "data_coding of the messages")
+      ->capture_default_str();
   cmd->add_option("--length", o->length, "characters per message")->capture_default_str();
-  cmd->add_option("--registered-delivery", o->registered_delivery, "registered_delivery (1: a receipt each)")
+  cmd->add_option("--registered-delivery", o->registered_delivery,
+                  "registered_delivery (1: a receipt each)")
       ->capture_default_str();
-  cmd->add_option("--receipt-timeout", o->receipt_timeout_s, "seconds to wait for receipts after the last response")
+  cmd->add_option("--receipt-timeout", o->receipt_timeout_s,
+                  "seconds to wait for receipts after the last response")
       ->capture_default_str();
-  cmd->add_option("--response-timeout", o->response_timeout_s, "seconds before a submit_sm counts as timed out")
+  cmd->add_option("--response-timeout", o->response_timeout_s,
+                  "seconds before a submit_sm counts as timed out")
       ->capture_default_str();
-  cmd->add_option("--threads", o->threads, "I/O threads (sessions are spread over them)")->capture_default_str();
+  cmd->add_option("--threads", o->threads, "I/O threads (sessions are spread over them)")
+      ->capture_default_str();
   cmd->add_option("--from", o->from, "source address")->capture_default_str();
   cmd->add_option("--to", o->to, "destination address")->capture_default_str();
   cmd->add_flag("--json", o->json, "print a one-line JSON summary");

@@ -11,9 +11,12 @@
 namespace smppd::cli {
 
 void add_client_target_options(CLI::App& command, client_target_options& o) {
-  command.add_option("--host", o.hosts, "server host or host:port (repeat for a list, tried in turn)");
-  command.add_option("--port", o.port, "server port (default: listening.json, the config's listen, 2775)");
-  command.add_flag("--tls", o.tls, "connect with TLS (certificate not verified unless --tls-verify)");
+  command.add_option("--host", o.hosts,
+                     "server host or host:port (repeat for a list, tried in turn)");
+  command.add_option("--port", o.port,
+                     "server port (default: listening.json, the config's listen, 2775)");
+  command.add_flag("--tls", o.tls,
+                   "connect with TLS (certificate not verified unless --tls-verify)");
   command.add_flag("--tls-verify", o.tls_verify, "verify the server certificate and host name");
   command.add_option("--tls-ca", o.tls_ca, "PEM file of the CA to trust with --tls-verify");
   command.add_option("--system-id", o.system_id, "system_id to bind with");
@@ -44,8 +47,7 @@ std::string connectable(const std::string& host) {
 }  // namespace
 
 std::vector<client::endpoint> resolve_targets(const command_context& context,
-                                              const client_target_options& o,
-                                              bool config_named) {
+                                              const client_target_options& o, bool config_named) {
   std::optional<config::config> cfg;
   if (config_named || std::filesystem::exists(context.config_path)) {
     cfg = config::load(context.config_path);
@@ -63,8 +65,8 @@ std::vector<client::endpoint> resolve_targets(const command_context& context,
   }
   std::vector<client::endpoint> out;
   for (const auto& h : o.hosts) {
-    if (auto e = client::parse_endpoint(h); e && h.find(':') != std::string::npos &&
-                                            std::count(h.begin(), h.end(), ':') == 1) {
+    if (auto e = client::parse_endpoint(h);
+        e && h.find(':') != std::string::npos && std::count(h.begin(), h.end(), ':') == 1) {
       if (o.port != 0) e->port = o.port;
       out.push_back(*e);
     } else {

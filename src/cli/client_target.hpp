@@ -3,7 +3,6 @@
 // and their resolution against the config and a running server's listening.json.
 
 #include <CLI/CLI.hpp>
-
 #include <cstdint>
 #include <string>
 #include <vector>

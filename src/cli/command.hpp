@@ -2,7 +2,6 @@
 // What every subcommand shares: the --config option and the exit statuses of the contract.
 
 #include <CLI/CLI.hpp>
-
 #include <functional>
 #include <string>
 

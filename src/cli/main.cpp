@@ -11,8 +11,7 @@
 
 namespace smppd::cli {
 void add_config_option(CLI::App& command, command_context& context) {
-  command.add_option("--config", context.config_path, "configuration file")
-      ->capture_default_str();
+  command.add_option("--config", context.config_path, "configuration file")->capture_default_str();
 }
 }  // namespace smppd::cli
 

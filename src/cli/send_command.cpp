@@ -1,10 +1,10 @@
 // smppd send: one message from the command line, as an ESME; prints the message id(s) and,
 // with --wait-receipt, the parsed receipt(s).
+#include <algorithm>
 #include <asio.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -19,7 +19,6 @@
 #include "smpp/command_status.hpp"
 
 namespace smppd::cli {
-
 
 // "ESME_RINVDSTADR (Invalid destination address)" for a status, else the error's message.
 std::string describe(std::error_code ec) {
@@ -99,12 +98,14 @@ asio::awaitable<void> run_send(send_options o, std::vector<client::endpoint> tar
   spec.to = o.to;
   spec.text = o.text;
   spec.registered_delivery = o.wait_receipt ? 1 : 0;
-  spec.long_mode = o.long_mode == "payload" ? client::long_text::payload : client::long_text::concat;
+  spec.long_mode =
+      o.long_mode == "payload" ? client::long_text::payload : client::long_text::concat;
   spec.concat_reference = static_cast<std::uint16_t>(std::random_device{}());
   spec.user_message_reference = o.reference;
   auto submits = client::build_submits(spec);
   if (!submits) {
-    outcome->status = fail(exit_bad_usage, "cannot encode the message: " + submits.error().message());
+    outcome->status =
+        fail(exit_bad_usage, "cannot encode the message: " + submits.error().message());
     co_return;
   }
 
@@ -161,8 +162,9 @@ asio::awaitable<void> run_send(send_options o, std::vector<client::endpoint> tar
       }
     }
     if (!awaiting.empty()) {
-      outcome->status = fail(exit_failed, "no receipt within " + std::to_string(timeout.count() / 1000) +
-                                              " s for " + std::to_string(awaiting.size()) + " message(s)");
+      outcome->status =
+          fail(exit_failed, "no receipt within " + std::to_string(timeout.count() / 1000) +
+                                " s for " + std::to_string(awaiting.size()) + " message(s)");
     }
   }
   co_await session->unbind();
@@ -191,13 +193,15 @@ void register_send_command(CLI::App& app, command_context& context, command_runn
   add_config_option(*cmd, context);
   auto o = std::make_shared<send_options>();
   cmd->add_option("--to", o->to, "destination MSISDN (digits, optional +)")->required();
-  cmd->add_option("--text", o->text, "message text (UTF-8; GSM-7 when it fits, else UCS-2)")->required();
+  cmd->add_option("--text", o->text, "message text (UTF-8; GSM-7 when it fits, else UCS-2)")
+      ->required();
   cmd->add_option("--from", o->from, "sender: digits, or up to 11 alphanumeric characters")
       ->capture_default_str();
   cmd->add_flag("--wait-receipt", o->wait_receipt, "ask for a receipt and wait for it");
   cmd->add_option("--timeout", o->timeout_s, "seconds to wait for each response and the receipts")
       ->capture_default_str();
-  cmd->add_option("--long", o->long_mode, "long texts: payload (message_payload TLV) or concat (UDH parts)")
+  cmd->add_option("--long", o->long_mode,
+                  "long texts: payload (message_payload TLV) or concat (UDH parts)")
       ->capture_default_str();
   cmd->add_option("--reference", o->reference, "user_message_reference (0-65535)");
   add_client_target_options(*cmd, o->target);

@@ -1,8 +1,8 @@
 // smppd serve: run the gateway in the foreground.
 #include <openssl/rand.h>
-#include <sys/resource.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 
@@ -38,9 +38,10 @@ void create_demo_account_if_empty(store::account_store& accounts, const config::
   demo.password_hash = account::hash_password(password);
   demo.classes = cfg.smpp.message_classes;
   if (accounts.add(demo)) {
-    std::printf("created account demo with password %s (shown once; change it with "
-                "`smppd account passwd demo --password NEW`)\n",
-                password.c_str());
+    std::printf(
+        "created account demo with password %s (shown once; change it with "
+        "`smppd account passwd demo --password NEW`)\n",
+        password.c_str());
     std::fflush(stdout);
   }
 }
@@ -98,9 +99,10 @@ int run_serve(const command_context& context, bool discard) {
   }
   engine.stop();
   const auto c = engine.counters();
-  log->info("stopped: {} messages accepted, {} refused, {} final outcomes, {} receipts acknowledged, "
-            "{} pending",
-            c.accepted, c.refused, c.final_outcomes, c.receipts_acked, engine.pending_receipts());
+  log->info(
+      "stopped: {} messages accepted, {} refused, {} final outcomes, {} receipts acknowledged, "
+      "{} pending",
+      c.accepted, c.refused, c.final_outcomes, c.receipts_acked, engine.pending_receipts());
   return exit_ok;
 }
 

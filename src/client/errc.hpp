@@ -7,13 +7,13 @@
 namespace smppd::client {
 
 enum class errc {
-  timeout = 1,         // no response (or connection, handshake) within the time allowed
-  connection_closed,   // the connection ended while the request was in flight
-  closed_locally,      // close() or unbind() by this side
-  unbound_by_peer,     // the server sent unbind
-  not_bound,           // the session is not (or no longer) bound
-  protocol_error,      // the server sent bytes that do not frame or a bad bind_resp
-  no_servers,          // an empty host list
+  timeout = 1,        // no response (or connection, handshake) within the time allowed
+  connection_closed,  // the connection ended while the request was in flight
+  closed_locally,     // close() or unbind() by this side
+  unbound_by_peer,    // the server sent unbind
+  not_bound,          // the session is not (or no longer) bound
+  protocol_error,     // the server sent bytes that do not frame or a bad bind_resp
+  no_servers,         // an empty host list
 };
 
 const std::error_category& client_category() noexcept;

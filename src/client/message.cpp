@@ -10,8 +10,9 @@ namespace smppd::client {
 namespace {
 
 bool is_number(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(),
-                                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 std::string_view strip_plus(std::string_view s) {
@@ -67,8 +68,8 @@ result<std::vector<smpp::submit_sm>> build_submits(const message_spec& spec) {
     out.push_back(std::move(base));
     return out;
   }
-  auto split = text::split(encoded->data_coding, payload,
-                           text::split_options{spec.concat_reference, false});
+  auto split =
+      text::split(encoded->data_coding, payload, text::split_options{spec.concat_reference, false});
   if (!split) return split.error();
   for (const auto& p : *split) {
     smpp::submit_sm sm = base;

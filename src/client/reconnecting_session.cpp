@@ -4,8 +4,8 @@
 
 namespace smppd::client {
 
-reconnecting_session::reconnecting_session(asio::any_io_executor executor,
-                                           session_options session, reconnect_options reconnect)
+reconnecting_session::reconnecting_session(asio::any_io_executor executor, session_options session,
+                                           reconnect_options reconnect)
     : executor_(executor),
       session_options_(std::move(session)),
       reconnect_(std::move(reconnect)),
@@ -13,8 +13,9 @@ reconnecting_session::reconnecting_session(asio::any_io_executor executor,
   if (reconnect_.servers.empty()) reconnect_.servers.push_back(session_options_.server);
 }
 
-std::shared_ptr<reconnecting_session> reconnecting_session::create(
-    asio::any_io_executor executor, session_options session, reconnect_options reconnect) {
+std::shared_ptr<reconnecting_session> reconnecting_session::create(asio::any_io_executor executor,
+                                                                   session_options session,
+                                                                   reconnect_options reconnect) {
   return std::shared_ptr<reconnecting_session>(
       new reconnecting_session(executor, std::move(session), std::move(reconnect)));
 }

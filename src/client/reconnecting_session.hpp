@@ -30,7 +30,9 @@ class reconnecting_session : public std::enable_shared_from_this<reconnecting_se
     configure_ = std::move(configure);
   }
   // Called after each successful bind, and with the error of each failed attempt.
-  void on_bound(std::function<void(const std::shared_ptr<session>&)> f) { on_bound_ = std::move(f); }
+  void on_bound(std::function<void(const std::shared_ptr<session>&)> f) {
+    on_bound_ = std::move(f);
+  }
   void on_attempt_failed(std::function<void(const endpoint&, std::error_code)> f) {
     on_attempt_failed_ = std::move(f);
   }

@@ -22,13 +22,20 @@ class client_category_impl final : public std::error_category {
   const char* name() const noexcept override { return "smppd.client"; }
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
-      case errc::timeout: return "timed out";
-      case errc::connection_closed: return "connection closed";
-      case errc::closed_locally: return "session closed";
-      case errc::unbound_by_peer: return "unbound by the server";
-      case errc::not_bound: return "session not bound";
-      case errc::protocol_error: return "protocol error from the server";
-      case errc::no_servers: return "no servers to connect to";
+      case errc::timeout:
+        return "timed out";
+      case errc::connection_closed:
+        return "connection closed";
+      case errc::closed_locally:
+        return "session closed";
+      case errc::unbound_by_peer:
+        return "unbound by the server";
+      case errc::not_bound:
+        return "session not bound";
+      case errc::protocol_error:
+        return "protocol error from the server";
+      case errc::no_servers:
+        return "no servers to connect to";
     }
     return "client error " + std::to_string(value);
   }
@@ -43,9 +50,12 @@ smpp::pdu_body make_bind(const session_options& o) {
     return smpp::pdu_body(std::move(b));
   };
   switch (o.bind) {
-    case bind_type::transmitter: return fill(smpp::bind_transmitter{});
-    case bind_type::receiver: return fill(smpp::bind_receiver{});
-    case bind_type::transceiver: break;
+    case bind_type::transmitter:
+      return fill(smpp::bind_transmitter{});
+    case bind_type::receiver:
+      return fill(smpp::bind_receiver{});
+    case bind_type::transceiver:
+      break;
   }
   return fill(smpp::bind_transceiver{});
 }
@@ -65,9 +75,12 @@ const std::error_category& client_category() noexcept {
 
 std::string_view to_string(bind_type type) noexcept {
   switch (type) {
-    case bind_type::transmitter: return "transmitter";
-    case bind_type::receiver: return "receiver";
-    case bind_type::transceiver: return "transceiver";
+    case bind_type::transmitter:
+      return "transmitter";
+    case bind_type::receiver:
+      return "receiver";
+    case bind_type::transceiver:
+      return "transceiver";
   }
   return "?";
 }
@@ -101,8 +114,7 @@ session::session(asio::any_io_executor executor, session_options options)
 
 session::~session() = default;
 
-std::shared_ptr<session> session::create(asio::any_io_executor executor,
-                                         session_options options) {
+std::shared_ptr<session> session::create(asio::any_io_executor executor, session_options options) {
   return std::shared_ptr<session>(new session(executor, std::move(options)));
 }
 
@@ -154,8 +166,8 @@ asio::awaitable<std::error_code> session::open() {
   co_return std::error_code{};
 }
 
-std::optional<std::uint32_t> session::enqueue_request(const smpp::pdu_body& body,
-                                                      std::uint64_t tag, bool control) {
+std::optional<std::uint32_t> session::enqueue_request(const smpp::pdu_body& body, std::uint64_t tag,
+                                                      bool control) {
   const auto id = std::visit(
       [](const auto& b) -> smpp::command_id {
         if constexpr (std::is_same_v<std::decay_t<decltype(b)>, smpp::unknown_pdu>) {
@@ -176,8 +188,8 @@ std::optional<std::uint32_t> session::enqueue_request(const smpp::pdu_body& body
 
 bool session::try_submit(const smpp::submit_sm& sm, std::uint64_t tag) {
   if (state_ != state::bound || window_.full()) return false;
-  const auto seq = window_.try_acquire(smpp::command_id::submit_sm, now(),
-                                       options_.response_timeout, tag);
+  const auto seq =
+      window_.try_acquire(smpp::command_id::submit_sm, now(), options_.response_timeout, tag);
   if (!seq) return false;
   smpp::encode(smpp::make_pdu(sm, *seq), out_);
   ++stats_.requests_sent;
@@ -189,8 +201,8 @@ bool session::try_submit_encoded(std::span<const std::uint8_t> pdu_bytes, std::u
   if (state_ != state::bound || window_.full() || pdu_bytes.size() < smpp::header_size) {
     return false;
   }
-  const auto seq = window_.try_acquire(smpp::command_id::submit_sm, now(),
-                                       options_.response_timeout, tag);
+  const auto seq =
+      window_.try_acquire(smpp::command_id::submit_sm, now(), options_.response_timeout, tag);
   if (!seq) return false;
   const std::size_t at = out_.size();
   out_.insert(out_.end(), pdu_bytes.begin(), pdu_bytes.end());
@@ -383,8 +395,8 @@ asio::awaitable<void> session::reader(std::shared_ptr<session> self) {
   std::vector<std::uint8_t> buffer(std::max(self->options_.read_buffer_bytes, max_pdu));
   std::size_t have = 0;
   while (self->state_ != state::closed) {
-    const auto [ec, n] =
-        co_await self->transport_->read_some(asio::buffer(buffer.data() + have, buffer.size() - have));
+    const auto [ec, n] = co_await self->transport_->read_some(
+        asio::buffer(buffer.data() + have, buffer.size() - have));
     if (ec || n == 0) {
       self->close(make_error_code(self->close_after_flush_ ? errc::unbound_by_peer
                                                            : errc::connection_closed));
@@ -397,8 +409,8 @@ asio::awaitable<void> session::reader(std::shared_ptr<session> self) {
     std::size_t pos = 0;
     bool fatal = false;
     while (self->state_ != state::closed) {
-      const auto fr = smpp::next_frame(
-          std::span<const std::uint8_t>(buffer.data() + pos, have - pos), max_pdu);
+      const auto fr =
+          smpp::next_frame(std::span<const std::uint8_t>(buffer.data() + pos, have - pos), max_pdu);
       if (fr.kind == smpp::frame_kind::need_more) break;
       if (fr.kind == smpp::frame_kind::fatal) {
         smpp::encode_header_only(smpp::command_id::generic_nack, fr.status,
@@ -425,8 +437,8 @@ asio::awaitable<void> session::reader(std::shared_ptr<session> self) {
 
 asio::awaitable<void> session::ticker(std::shared_ptr<session> self) {
   // A tick, not a timer per request: expiry is exact to within one tick.
-  const auto tick = std::clamp<std::chrono::nanoseconds>(self->options_.response_timeout / 8,
-                                                         1ms, 100ms);
+  const auto tick =
+      std::clamp<std::chrono::nanoseconds>(self->options_.response_timeout / 8, 1ms, 100ms);
   while (self->state_ != state::closed) {
     self->ticker_timer_.expires_after(tick);
     std::error_code ignored;
@@ -482,7 +494,8 @@ void session::finish(const pending_request& request, std::error_code error,
   e.received_at = t;
   if (response) {
     e.command_status = response->command_status;
-    if (const auto* r = response->get_if<smpp::submit_sm_resp>()) e.message_id = r->message_id.view();
+    if (const auto* r = response->get_if<smpp::submit_sm_resp>())
+      e.message_id = r->message_id.view();
   }
   on_response_(e);
 }
@@ -496,8 +509,8 @@ void session::handle_frame(std::span<const std::uint8_t> frame, steady_time t) {
   }
 }
 
-void session::handle_response(const smpp::pdu_header& header,
-                              std::span<const std::uint8_t> frame, steady_time t) {
+void session::handle_response(const smpp::pdu_header& header, std::span<const std::uint8_t> frame,
+                              steady_time t) {
   ++stats_.responses;
   const auto request = window_.complete(header.sequence_number, header.command_id);
   if (!request) {
@@ -518,8 +531,7 @@ void session::handle_response(const smpp::pdu_header& header,
   finish(*request, {}, &bare, t);
 }
 
-void session::handle_request(const smpp::pdu_header& header,
-                             std::span<const std::uint8_t> frame) {
+void session::handle_request(const smpp::pdu_header& header, std::span<const std::uint8_t> frame) {
   using smpp::command_id;
   switch (header.command_id) {
     case command_id::enquire_link:
@@ -559,8 +571,7 @@ void session::handle_request(const smpp::pdu_header& header,
     default:
       // Nothing else is for an ESME to answer: ESME_RINVCMDID, as the server does.
       smpp::encode_header_only(smpp::response_id(header.command_id),
-                               smpp::command_status::esme_rinvcmdid, header.sequence_number,
-                               out_);
+                               smpp::command_status::esme_rinvcmdid, header.sequence_number, out_);
       return;
   }
 }

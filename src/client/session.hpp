@@ -48,9 +48,9 @@ struct session_options {
   std::string password;
   std::string system_type;  // optional
   std::uint8_t interface_version = 0x34;
-  std::size_t window = 10;  // submits in flight at most
-  std::chrono::milliseconds connect_timeout{10'000};  // TCP connect + TLS handshake
-  std::chrono::milliseconds response_timeout{10'000};  // per request, bind included
+  std::size_t window = 10;                                  // submits in flight at most
+  std::chrono::milliseconds connect_timeout{10'000};        // TCP connect + TLS handshake
+  std::chrono::milliseconds response_timeout{10'000};       // per request, bind included
   std::chrono::milliseconds enquire_link_interval{30'000};  // after this much silence; 0: off
   std::size_t max_pdu_bytes = 65536;
   std::size_t read_buffer_bytes = 256 * 1024;
@@ -91,8 +91,7 @@ class session : public std::enable_shared_from_this<session> {
  public:
   enum class state : std::uint8_t { idle, connecting, binding, bound, unbinding, closed };
 
-  static std::shared_ptr<session> create(asio::any_io_executor executor,
-                                         session_options options);
+  static std::shared_ptr<session> create(asio::any_io_executor executor, session_options options);
   ~session();
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -127,8 +126,7 @@ class session : public std::enable_shared_from_this<session> {
 
   // Returns when a submit fits in the window (empty), or the session closed
   // (errc::connection_closed), or `deadline` passed (errc::timeout).
-  asio::awaitable<std::error_code> wait_for_slot(
-      steady_time deadline = steady_time::max());
+  asio::awaitable<std::error_code> wait_for_slot(steady_time deadline = steady_time::max());
 
   // Returns when no submit is in flight any more (empty), or on close / deadline as above.
   asio::awaitable<std::error_code> wait_drained(steady_time deadline = steady_time::max());
@@ -168,8 +166,8 @@ class session : public std::enable_shared_from_this<session> {
   void handle_response(const smpp::pdu_header& header, std::span<const std::uint8_t> frame,
                        steady_time now);
   void handle_request(const smpp::pdu_header& header, std::span<const std::uint8_t> frame);
-  void finish(const pending_request& request, std::error_code error,
-              const smpp::pdu* response, steady_time now);
+  void finish(const pending_request& request, std::error_code error, const smpp::pdu* response,
+              steady_time now);
   void wake_writer();
   void notify_all(std::vector<asio::steady_timer*>& list);
   asio::awaitable<void> sleep_until_notified(std::vector<asio::steady_timer*>& list,

@@ -1,9 +1,10 @@
 #include "client/transport.hpp"
 
+#include <openssl/ssl.h>
+
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ssl.hpp>
 #include <charconv>
-#include <openssl/ssl.h>
 
 #include "client/errc.hpp"
 
@@ -25,8 +26,8 @@ class tcp_transport final : public transport {
   }
   asio::awaitable<io_result> write(asio::const_buffer buffer) override {
     std::error_code ec;
-    const std::size_t n = co_await asio::async_write(
-        socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n =
+        co_await asio::async_write(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
     co_return io_result{ec, n};
   }
   void close() noexcept override {
@@ -59,8 +60,8 @@ class tls_transport final : public transport {
   }
   asio::awaitable<io_result> write(asio::const_buffer buffer) override {
     std::error_code ec;
-    const std::size_t n = co_await asio::async_write(
-        stream_, buffer, asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n =
+        co_await asio::async_write(stream_, buffer, asio::redirect_error(asio::use_awaitable, ec));
     co_return io_result{ec, n};
   }
   void close() noexcept override {
@@ -132,7 +133,8 @@ std::optional<endpoint> parse_endpoint(std::string_view text) {
   }
   const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
     return std::nullopt;
   }
@@ -144,13 +146,13 @@ std::string to_string(const endpoint& e) {
   return e.host + ":" + std::to_string(e.port);
 }
 
-asio::awaitable<connect_outcome> connect_transport(asio::any_io_executor executor,
-                                                   endpoint server, tls_options tls,
+asio::awaitable<connect_outcome> connect_transport(asio::any_io_executor executor, endpoint server,
+                                                   tls_options tls,
                                                    std::chrono::milliseconds timeout) {
   using namespace asio::experimental::awaitable_operators;
   asio::steady_timer timer(executor, timeout);
-  auto outcome = co_await (attempt(executor, std::move(server), tls) ||
-                           timer.async_wait(asio::use_awaitable));
+  auto outcome =
+      co_await (attempt(executor, std::move(server), tls) || timer.async_wait(asio::use_awaitable));
   if (outcome.index() == 1) co_return connect_outcome{make_error_code(errc::timeout), nullptr};
   co_return std::get<0>(std::move(outcome));
 }

@@ -17,8 +17,7 @@ request_window::request_window(std::size_t capacity, std::size_t control_reserve
 
 std::optional<std::uint32_t> request_window::try_acquire(smpp::command_id id, steady_time now,
                                                          std::chrono::nanoseconds timeout,
-                                                         std::uint64_t tag,
-                                                         bool control) noexcept {
+                                                         std::uint64_t tag, bool control) noexcept {
   if (control ? control_in_flight_ >= control_reserve_ : user_in_flight_ >= capacity_) {
     return std::nullopt;
   }

@@ -13,7 +13,8 @@ namespace smppd {
 template <class T>
 class [[nodiscard]] result {
  public:
-  result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  result(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   result(std::error_code error) : state_(std::in_place_index<1>, error) {}  // NOLINT
   template <class E, class = std::enable_if_t<std::is_error_code_enum_v<E>>>
   result(E error) : state_(std::in_place_index<1>, make_error_code(error)) {}  // NOLINT
@@ -21,9 +22,18 @@ class [[nodiscard]] result {
   bool has_value() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
-  T& value() & { assert(has_value()); return *std::get_if<0>(&state_); }
-  const T& value() const& { assert(has_value()); return *std::get_if<0>(&state_); }
-  T&& value() && { assert(has_value()); return std::move(*std::get_if<0>(&state_)); }
+  T& value() & {
+    assert(has_value());
+    return *std::get_if<0>(&state_);
+  }
+  const T& value() const& {
+    assert(has_value());
+    return *std::get_if<0>(&state_);
+  }
+  T&& value() && {
+    assert(has_value());
+    return std::move(*std::get_if<0>(&state_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }

@@ -1,11 +1,12 @@
 #include "config/config.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace smppd::config {
 namespace {
@@ -86,7 +87,8 @@ class table_reader {
   const toml::array* table_array(std::string_view key) {
     const toml::node* node = take(key);
     if (node == nullptr) return nullptr;
-    if (!node->is_array_of_tables()) fail(key_name(key), "expected [[" + key_name(key) + "]] tables");
+    if (!node->is_array_of_tables())
+      fail(key_name(key), "expected [[" + key_name(key) + "]] tables");
     return node->as_array();
   }
 
@@ -181,7 +183,8 @@ endpoint parse_endpoint(std::string_view text, std::string_view key) {
   }
   const std::string_view port_text = text.substr(colon + 1);
   unsigned port = 0;
-  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  const auto [end, ec] =
+      std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
     fail(key, "invalid port in \"" + std::string(text) + "\"");
   }
@@ -208,8 +211,8 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     if (const toml::node* tls = r.take("tls_listen")) {
       if (!tls->is_string()) fail("smpp.tls_listen", "expected a string");
       const std::string text = *tls->value<std::string>();
-      c.smpp.tls_listen = text.empty() ? std::nullopt
-                                       : std::optional(parse_endpoint(text, "smpp.tls_listen"));
+      c.smpp.tls_listen =
+          text.empty() ? std::nullopt : std::optional(parse_endpoint(text, "smpp.tls_listen"));
     }
     r.read_path("tls_cert", c.smpp.tls_cert);
     r.read_path("tls_key", c.smpp.tls_key);

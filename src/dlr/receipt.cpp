@@ -49,7 +49,9 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0'; }
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
 
 std::string_view trim(std::string_view s) noexcept {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -111,36 +113,52 @@ bool is_final(receipt_status status) noexcept {
 }
 
 bool is_failure(receipt_status status) noexcept {
-  return is_final(status) && status != receipt_status::delivrd &&
-         status != receipt_status::acceptd;
+  return is_final(status) && status != receipt_status::delivrd && status != receipt_status::acceptd;
 }
 
 std::uint8_t message_state(receipt_status status) noexcept {
   switch (status) {
     case receipt_status::enroute:
-    case receipt_status::buffered: return 1;
-    case receipt_status::delivrd: return 2;
-    case receipt_status::expired: return 3;
-    case receipt_status::deleted: return 4;
-    case receipt_status::undeliv: return 5;
-    case receipt_status::acceptd: return 6;
-    case receipt_status::unknown: return 7;
-    case receipt_status::rejectd: return 8;
+    case receipt_status::buffered:
+      return 1;
+    case receipt_status::delivrd:
+      return 2;
+    case receipt_status::expired:
+      return 3;
+    case receipt_status::deleted:
+      return 4;
+    case receipt_status::undeliv:
+      return 5;
+    case receipt_status::acceptd:
+      return 6;
+    case receipt_status::unknown:
+      return 7;
+    case receipt_status::rejectd:
+      return 8;
   }
   return 7;
 }
 
 std::optional<receipt_status> from_message_state(std::uint8_t state) noexcept {
   switch (state) {
-    case 1: return receipt_status::enroute;
-    case 2: return receipt_status::delivrd;
-    case 3: return receipt_status::expired;
-    case 4: return receipt_status::deleted;
-    case 5: return receipt_status::undeliv;
-    case 6: return receipt_status::acceptd;
-    case 7: return receipt_status::unknown;
-    case 8: return receipt_status::rejectd;
-    default: return std::nullopt;
+    case 1:
+      return receipt_status::enroute;
+    case 2:
+      return receipt_status::delivrd;
+    case 3:
+      return receipt_status::expired;
+    case 4:
+      return receipt_status::deleted;
+    case 5:
+      return receipt_status::undeliv;
+    case 6:
+      return receipt_status::acceptd;
+    case 7:
+      return receipt_status::unknown;
+    case 8:
+      return receipt_status::rejectd;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -193,8 +211,7 @@ std::string format(const receipt& r) {
 }
 
 receipt make_receipt(std::string id, wall_time submit_date, wall_time done_date,
-                     receipt_status stat, std::uint32_t gateway_error,
-                     std::string_view reference) {
+                     receipt_status stat, std::uint32_t gateway_error, std::string_view reference) {
   receipt r;
   r.id = std::move(id);
   r.sub = 1;
@@ -252,8 +269,7 @@ std::optional<receipt> parse(std::string_view text) {
       break;
     }
     // "stat: DELIVRD": the value is the next word when it is not a field itself.
-    if (value.empty() && w + 1 < words.size() &&
-        words[w + 1].find(':') == std::string_view::npos) {
+    if (value.empty() && w + 1 < words.size() && words[w + 1].find(':') == std::string_view::npos) {
       value = words[++w];
     }
     if (key == "id") {

@@ -56,14 +56,14 @@ constexpr std::uint32_t gateway_error_from_err(std::uint32_t err) noexcept {
 inline constexpr std::size_t max_text_chars = 20;
 
 struct receipt {
-  std::string id;                     // the submit_sm_resp message_id
-  std::uint32_t sub = 1;              // parts submitted
-  std::uint32_t dlvrd = 0;            // parts delivered
+  std::string id;                        // the submit_sm_resp message_id
+  std::uint32_t sub = 1;                 // parts submitted
+  std::uint32_t dlvrd = 0;               // parts delivered
   std::optional<wall_time> submit_date;  // UTC, minute precision (seconds if the text had them)
   std::optional<wall_time> done_date;
   receipt_status stat = receipt_status::unknown;
-  std::uint32_t err = 0;              // see err_from_gateway_error
-  std::string text;                   // first 20 characters of the reference
+  std::uint32_t err = 0;  // see err_from_gateway_error
+  std::string text;       // first 20 characters of the reference
 
   friend bool operator==(const receipt&, const receipt&) = default;
 };
@@ -75,8 +75,7 @@ std::string format(const receipt& r);
 // Builds the receipt the gateway sends: dlvrd 001 exactly when DELIVRD, err from the gateway
 // error code, text cut to its first 20 characters.
 receipt make_receipt(std::string id, wall_time submit_date, wall_time done_date,
-                     receipt_status stat, std::uint32_t gateway_error,
-                     std::string_view reference);
+                     receipt_status stat, std::uint32_t gateway_error, std::string_view reference);
 
 // Parses a receipt text. Tolerant: keys in any case, "submit date"/"submit_date", extra
 // spaces, 10- or 12-digit dates, missing sub/dlvrd/dates/err/text, trailing NULs and spaces.

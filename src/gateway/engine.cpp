@@ -1,8 +1,7 @@
 #include "gateway/engine.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <asio/post.hpp>
@@ -107,19 +106,20 @@ void engine::accept(server::accepted_message message,
                     std::function<void(smpp::command_status)> done) {
   auto record = to_record(std::move(message));
   auto for_carrier = record;
-  store_.append(std::move(record), [this, done = std::move(done),
-                                    for_carrier = std::move(for_carrier)](std::error_code ec) mutable {
-    note_store_result(ec, "append");
-    if (ec) {
-      counters_.refused.fetch_add(1, std::memory_order_relaxed);
-      done(ec == store::errc::full ? smpp::command_status::esme_rmsgqful
-                                   : smpp::command_status::esme_rsyserr);
-      return;
-    }
-    counters_.accepted.fetch_add(1, std::memory_order_relaxed);
-    hand_over([&](inbox& in) { in.messages.push_back(std::move(for_carrier)); });
-    done(smpp::command_status::esme_rok);
-  });
+  store_.append(std::move(record),
+                [this, done = std::move(done),
+                 for_carrier = std::move(for_carrier)](std::error_code ec) mutable {
+                  note_store_result(ec, "append");
+                  if (ec) {
+                    counters_.refused.fetch_add(1, std::memory_order_relaxed);
+                    done(ec == store::errc::full ? smpp::command_status::esme_rmsgqful
+                                                 : smpp::command_status::esme_rsyserr);
+                    return;
+                  }
+                  counters_.accepted.fetch_add(1, std::memory_order_relaxed);
+                  hand_over([&](inbox& in) { in.messages.push_back(std::move(for_carrier)); });
+                  done(smpp::command_status::esme_rok);
+                });
 }
 
 void engine::attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
@@ -149,10 +149,15 @@ void engine::acked(std::uint64_t session, std::span<const server::receipt_ack> a
     const auto now = wall_now();
     for (const auto& ack : acks) {
       switch (dispatcher_.acked(session, ack.receipt_id, ack.ok, now)) {
-        case dlr::ack_result::done: done.push_back(ack.receipt_id); break;
-        case dlr::ack_result::retry: retry = true; break;
+        case dlr::ack_result::done:
+          done.push_back(ack.receipt_id);
+          break;
+        case dlr::ack_result::retry:
+          retry = true;
+          break;
         case dlr::ack_result::dropped:
-        case dlr::ack_result::unknown: break;
+        case dlr::ack_result::unknown:
+          break;
       }
     }
   }
@@ -160,14 +165,17 @@ void engine::acked(std::uint64_t session, std::span<const server::receipt_ack> a
   for (const auto id : done) {
     // A failed removal leaves the receipt in the store: sent again after a restart (at least
     // once), never lost.
-    store_.remove_receipt(id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
+    store_.remove_receipt(id,
+                          [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
   }
   dispatch();
   if (retry) asio::post(io_, [this] { arm_timer(); });  // the retry's time may be sooner
 }
 
 engine_counters engine::counters() const {
-  const auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  const auto get = [](const std::atomic<std::uint64_t>& a) {
+    return a.load(std::memory_order_relaxed);
+  };
   return {get(counters_.accepted),        get(counters_.refused),
           get(counters_.final_outcomes),  get(counters_.receipts_queued),
           get(counters_.receipts_acked),  get(counters_.receipts_dropped),
@@ -276,10 +284,12 @@ void engine::housekeeping(wall_time now) {
   }
   if (!expired.empty()) {
     counters_.receipts_expired.fetch_add(expired.size(), std::memory_order_relaxed);
-    log_->warn("{} receipts unacknowledged for {} h dropped", expired.size(),
-               std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention).count());
+    log_->warn(
+        "{} receipts unacknowledged for {} h dropped", expired.size(),
+        std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention).count());
     for (const auto id : expired) {
-      store_.remove_receipt(id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
+      store_.remove_receipt(
+          id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
     }
   }
   // A purge of many rows takes a while: off the engine thread, one at a time.
@@ -302,12 +312,13 @@ void engine::log_stats(wall_time now) {
       c.final_outcomes == last_stats_.final_outcomes && c.refused == last_stats_.refused) {
     return;
   }
-  log_->info("last {} s: {} messages accepted, {} refused, {} final outcomes, {} receipts "
-             "acknowledged; now {} with the carrier or waiting, {} receipts pending",
-             settings_.stats_interval.count(), c.accepted - last_stats_.accepted,
-             c.refused - last_stats_.refused, c.final_outcomes - last_stats_.final_outcomes,
-             c.receipts_acked - last_stats_.receipts_acked,
-             scheduler_.waiting() + scheduler_.in_flight(), pending_receipts());
+  log_->info(
+      "last {} s: {} messages accepted, {} refused, {} final outcomes, {} receipts "
+      "acknowledged; now {} with the carrier or waiting, {} receipts pending",
+      settings_.stats_interval.count(), c.accepted - last_stats_.accepted,
+      c.refused - last_stats_.refused, c.final_outcomes - last_stats_.final_outcomes,
+      c.receipts_acked - last_stats_.receipts_acked, scheduler_.waiting() + scheduler_.in_flight(),
+      pending_receipts());
   last_stats_ = c;
 }
 
@@ -328,12 +339,14 @@ void engine::dispatch() {
       if (work.empty()) break;
       std::vector<std::uint64_t> gone;
       for (auto& a : work) {
-        auto it = std::find_if(out.begin(), out.end(), [&](const batch& b) { return b.session == a.session; });
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const batch& b) { return b.session == a.session; });
         if (it == out.end()) {
           const auto target = targets_.find(a.session);
           auto live = target == targets_.end() ? nullptr : target->second.lock();
           if (!live) {
-            if (std::find(gone.begin(), gone.end(), a.session) == gone.end()) gone.push_back(a.session);
+            if (std::find(gone.begin(), gone.end(), a.session) == gone.end())
+              gone.push_back(a.session);
             continue;
           }
           it = out.insert(out.end(), batch{a.session, std::move(live), {}});
@@ -379,9 +392,10 @@ void engine::arm_timer() {
 void engine::note_store_result(const std::error_code& ec, const char* what) {
   if (ec) {
     if (!store_failing_.exchange(true)) {
-      log_->error("store: {} failed: {}; clients get ESME_RMSGQFUL (full) or ESME_RSYSERR until "
-                  "it recovers",
-                  what, ec.message());
+      log_->error(
+          "store: {} failed: {}; clients get ESME_RMSGQFUL (full) or ESME_RSYSERR until "
+          "it recovers",
+          what, ec.message());
     }
   } else if (store_failing_.load(std::memory_order_relaxed) && store_failing_.exchange(false)) {
     log_->info("store: writes succeed again");

@@ -13,10 +13,12 @@ namespace smppd::server {
 
 authenticator::authenticator(store::account_store& accounts, bind_registry& registry)
     : accounts_(accounts), registry_(registry) {
-  if (RAND_bytes(key_, sizeof key_) != 1) throw std::runtime_error("no random bytes for the bind cache");
+  if (RAND_bytes(key_, sizeof key_) != 1)
+    throw std::runtime_error("no random bytes for the bind cache");
 }
 
-std::string authenticator::password_mac(const std::string& system_id, const std::string& password) const {
+std::string authenticator::password_mac(const std::string& system_id,
+                                        const std::string& password) const {
   const std::string message = system_id + '\0' + password;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -37,7 +39,8 @@ bind_outcome authenticator::authenticate(const bind_request& request, steady_tim
   }
   const std::string mac = password_mac(request.system_id, request.password);
   const auto cached = cache_.find(request.system_id);
-  const bool known_good = cached != cache_.end() && cached->second.password_hash == account->password_hash &&
+  const bool known_good = cached != cache_.end() &&
+                          cached->second.password_hash == account->password_hash &&
                           cached->second.mac.size() == mac.size() &&
                           CRYPTO_memcmp(cached->second.mac.data(), mac.data(), mac.size()) == 0;
   if (!known_good) {

@@ -24,7 +24,8 @@ class authenticator {
   // the bind in the registry (the caller must unbind it when the session ends).
   // With allow_slow_check false (a bind storm is queued behind this one), a password not
   // already verified is refused with ESME_RBINDFAIL instead of paying the slow hash.
-  bind_outcome authenticate(const bind_request& request, steady_time now, bool allow_slow_check = true);
+  bind_outcome authenticate(const bind_request& request, steady_time now,
+                            bool allow_slow_check = true);
 
  private:
   std::string password_mac(const std::string& system_id, const std::string& password) const;

@@ -4,9 +4,9 @@
 // replaces the in-memory sink with the durable store (group commit) and the carrier
 // scheduler; nothing in the session changes.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <atomic>
 #include <string>
 
 #include "common/message_id.hpp"
@@ -26,8 +26,7 @@ class message_sink {
  public:
   virtual ~message_sink() = default;
   // `done` may run on any thread, before or after accept returns; ESME_ROK means durable.
-  virtual void accept(accepted_message message,
-                      std::function<void(smpp::command_status)> done) = 0;
+  virtual void accept(accepted_message message, std::function<void(smpp::command_status)> done) = 0;
 };
 
 // Keeps nothing: counts what it was given. For benchmarking the SMPP front alone

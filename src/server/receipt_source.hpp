@@ -44,7 +44,8 @@ class receipt_source {
 // No receipts at all (tests and benchmarks of the SMPP front alone).
 class no_receipts final : public receipt_source {
  public:
-  void attach(std::uint64_t, std::string_view, std::uint32_t, std::weak_ptr<receipt_target>) override {}
+  void attach(std::uint64_t, std::string_view, std::uint32_t,
+              std::weak_ptr<receipt_target>) override {}
   void detach(std::uint64_t) override {}
   void acked(std::uint64_t, std::span<const receipt_ack>) override {}
 };

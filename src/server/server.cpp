@@ -7,8 +7,8 @@
 #include <asio/detached.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/redirect_error.hpp>
-#include <asio/steady_timer.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -55,7 +55,8 @@ tcp::acceptor open_acceptor(asio::io_context& io, const config::endpoint& where,
 std::string address_of(const tcp::acceptor& acceptor) {
   const auto endpoint = acceptor.local_endpoint();
   const auto host = endpoint.address().to_string();
-  return (endpoint.address().is_v6() ? "[" + host + "]" : host) + ":" + std::to_string(endpoint.port());
+  return (endpoint.address().is_v6() ? "[" + host + "]" : host) + ":" +
+         std::to_string(endpoint.port());
 }
 
 }  // namespace
@@ -78,7 +79,8 @@ server::server(const config::config& cfg, store::account_store& accounts, messag
                .sessions{},
                .next_session_id{1},
                .pending_binds{0}} {
-  for (unsigned i = 0; i < io_thread_count(); ++i) io_.push_back(std::make_unique<asio::io_context>(1));
+  for (unsigned i = 0; i < io_thread_count(); ++i)
+    io_.push_back(std::make_unique<asio::io_context>(1));
 }
 
 server::~server() {
@@ -133,7 +135,8 @@ void server::accept_on(asio::ip::tcp::acceptor& acceptor, const char* what,
       [this, &acceptor, what, start = std::move(start)]() -> asio::awaitable<void> {
         for (;;) {
           std::error_code ec;
-          auto socket = co_await acceptor.async_accept(next_io(), asio::redirect_error(asio::use_awaitable, ec));
+          auto socket = co_await acceptor.async_accept(
+              next_io(), asio::redirect_error(asio::use_awaitable, ec));
           if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
           if (ec) {
             // EMFILE and friends: log, breathe, go on; existing sessions are untouched.
@@ -169,10 +172,11 @@ void server::run() {
   });
 
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < io_.size(); ++i) threads.emplace_back([&io = *io_[i], i] {
-    pthread_setname_np(pthread_self(), ("smppd-io-" + std::to_string(i)).c_str());
-    io.run();
-  });
+  for (std::size_t i = 1; i < io_.size(); ++i)
+    threads.emplace_back([&io = *io_[i], i] {
+      pthread_setname_np(pthread_self(), ("smppd-io-" + std::to_string(i)).c_str());
+      io.run();
+    });
   io_[0]->run();  // returns once shutdown() stopped it
   for (auto& io : io_) io->stop();
   for (auto& t : threads) t.join();

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/detached.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
@@ -64,7 +64,8 @@ class session final : public session_base,
   session(Stream stream, server_context& context)
       : stream_(std::move(stream)),
         context_(context),
-        io_(static_cast<asio::io_context&>(asio::query(stream_.get_executor(), asio::execution::context))),
+        io_(static_cast<asio::io_context&>(
+            asio::query(stream_.get_executor(), asio::execution::context))),
         id_(context.next_session_id.fetch_add(1)),
         peer_(peer_of(socket())),
         core_(context.settings, std::chrono::steady_clock::now()),
@@ -142,11 +143,13 @@ class session final : public session_base,
     std::error_code ec;
     asio::steady_timer deadline(executor());
     deadline.expires_after(context_.settings.bind_timeout);
-    const auto result = co_await (stream_.async_handshake(asio::ssl::stream_base::server,
-                                                          asio::redirect_error(use_awaitable, ec)) ||
-                                  deadline.async_wait(use_awaitable));
+    const auto result =
+        co_await (stream_.async_handshake(asio::ssl::stream_base::server,
+                                          asio::redirect_error(use_awaitable, ec)) ||
+                  deadline.async_wait(use_awaitable));
     if (result.index() != 0 || ec) {
-      close_reason_ = result.index() != 0 ? "TLS handshake timeout" : "TLS handshake failed: " + ec.message();
+      close_reason_ =
+          result.index() != 0 ? "TLS handshake timeout" : "TLS handshake failed: " + ec.message();
       std::error_code ignored;
       socket().close(ignored);
       co_return false;
@@ -234,7 +237,8 @@ class session final : public session_base,
     for (const auto& ack : events.acks) note_ack(ack);
     if (events.submit_sequence) submit(*events.submit_sequence, std::move(events.submit));
     if (!events.reason.empty() && !events.close) {
-      context_.log->info("session={} peer={} account={} {}", id_, peer_, core_.system_id(), events.reason);
+      context_.log->info("session={} peer={} account={} {}", id_, peer_, core_.system_id(),
+                         events.reason);
     }
     if (events.close) begin_close(events.reason);
   }
@@ -272,8 +276,10 @@ class session final : public session_base,
     asio::post(context_.auth_pool, [self = this->shared_from_this(), request = std::move(request)] {
       // Queued binds beyond the limit still pass on a remembered password, but a storm
       // cannot queue unbounded slow hashes.
-      const bool allow_slow = self->context_.pending_binds.load() <= self->context_.max_pending_binds;
-      auto outcome = self->context_.auth.authenticate(request, std::chrono::steady_clock::now(), allow_slow);
+      const bool allow_slow =
+          self->context_.pending_binds.load() <= self->context_.max_pending_binds;
+      auto outcome =
+          self->context_.auth.authenticate(request, std::chrono::steady_clock::now(), allow_slow);
       self->context_.pending_binds.fetch_sub(1);
       asio::post(self->executor(), [self, request, outcome = std::move(outcome)] {
         self->finish_bind(request, outcome);
@@ -282,13 +288,15 @@ class session final : public session_base,
   }
 
   void finish_bind(const bind_request& request, const bind_outcome& outcome) {
-    auto events = core_.on_bind_result(request, outcome, std::chrono::steady_clock::now(), pending_);
+    auto events =
+        core_.on_bind_result(request, outcome, std::chrono::steady_clock::now(), pending_);
     const bool ok = outcome.status == smpp::command_status::esme_rok;
     if (ok && core_.bound()) {
       registered_ = true;
       if (core_.can_receive() && !closing_) {
         attached_ = true;
-        context_.receipts.attach(id_, request.system_id, context_.settings.window, this->weak_from_this());
+        context_.receipts.attach(id_, request.system_id, context_.settings.window,
+                                 this->weak_from_this());
       }
     } else if (ok) {
       context_.registry.unbind(request.system_id);  // the session ended while checking
@@ -308,7 +316,8 @@ class session final : public session_base,
     }
     const std::uint64_t id = context_.ids.next(wall);
     ++outstanding_submits_;
-    auto done = [self = this->shared_from_this(), sequence_number, id](smpp::command_status status) {
+    auto done = [self = this->shared_from_this(), sequence_number,
+                 id](smpp::command_status status) {
       if (self->io_.get_executor().running_in_this_thread()) {
         self->submit_done(sequence_number, id, status);
       } else {
@@ -318,14 +327,16 @@ class session final : public session_base,
         });
       }
     };
-    context_.sink.accept(accepted_message{id, core_.system_id(), wall, std::move(request)}, std::move(done));
+    context_.sink.accept(accepted_message{id, core_.system_id(), wall, std::move(request)},
+                         std::move(done));
   }
 
   void submit_done(std::uint32_t sequence_number, std::uint64_t id, smpp::command_status status) {
     if (outstanding_submits_-- == context_.max_outstanding_submits) read_wake_.cancel();
     char digits[24];
     const auto end = std::to_chars(digits, digits + sizeof digits, id).ptr;
-    core_.on_submit_result(sequence_number, status, std::string_view(digits, static_cast<std::size_t>(end - digits)),
+    core_.on_submit_result(sequence_number, status,
+                           std::string_view(digits, static_cast<std::size_t>(end - digits)),
                            pending_);
   }
 
@@ -352,8 +363,8 @@ class session final : public session_base,
     if (it == deliveries_.end()) return;
     const bool ok = ack.status == smpp::command_status::esme_rok;
     if (!ok) {
-      context_.log->info("session={} account={} receipt {} not acknowledged ({}): retried later", id_,
-                         core_.system_id(), it->second, smpp::name(ack.status));
+      context_.log->info("session={} account={} receipt {} not acknowledged ({}): retried later",
+                         id_, core_.system_id(), it->second, smpp::name(ack.status));
     }
     acks_.push_back({it->second, ok});
     *it = deliveries_.back();
@@ -428,20 +439,21 @@ class session final : public session_base,
   asio::steady_timer timer_;
   asio::steady_timer write_wake_;
   asio::steady_timer read_wake_;
-  std::vector<std::uint8_t> partial_;   // an incomplete PDU carried to the next read
-  std::vector<std::uint8_t> pending_;   // encoded output not yet handed to the socket
-  std::vector<std::uint8_t> writing_;   // output being written
+  std::vector<std::uint8_t> partial_;  // an incomplete PDU carried to the next read
+  std::vector<std::uint8_t> pending_;  // encoded output not yet handed to the socket
+  std::vector<std::uint8_t> writing_;  // output being written
   std::vector<std::uint8_t> tls_buffer_;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> deliveries_;  // deliver_sm seq → receipt
   std::vector<receipt_ack> acks_;  // collected over one read, reported together
   std::string close_reason_;
   steady_time close_deadline_{};
   steady_time armed_deadline_ = steady_time::max();
-  bool closing_ = false;  // no more input is processed; output is being flushed
-  bool closed_ = false;   // the socket is closed
+  bool closing_ = false;     // no more input is processed; output is being flushed
+  bool closed_ = false;      // the socket is closed
   bool registered_ = false;  // holds a slot in the bind registry
   bool attached_ = false;
-  std::uint32_t outstanding_submits_ = 0;  // accepted, waiting for the sink's verdict    // takes receipts from context_.receipts
+  std::uint32_t outstanding_submits_ =
+      0;  // accepted, waiting for the sink's verdict    // takes receipts from context_.receipts
 };
 
 }  // namespace

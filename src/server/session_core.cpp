@@ -33,11 +33,14 @@ void send_bind_resp(bind_kind kind, std::uint32_t sequence_number, command_statu
                     const std::string& server_system_id, std::vector<std::uint8_t>& wire) {
   switch (kind) {
     case bind_kind::transmitter:
-      return send_bind_resp<smpp::bind_transmitter_resp>(sequence_number, status, server_system_id, wire);
+      return send_bind_resp<smpp::bind_transmitter_resp>(sequence_number, status, server_system_id,
+                                                         wire);
     case bind_kind::receiver:
-      return send_bind_resp<smpp::bind_receiver_resp>(sequence_number, status, server_system_id, wire);
+      return send_bind_resp<smpp::bind_receiver_resp>(sequence_number, status, server_system_id,
+                                                      wire);
     case bind_kind::transceiver:
-      return send_bind_resp<smpp::bind_transceiver_resp>(sequence_number, status, server_system_id, wire);
+      return send_bind_resp<smpp::bind_transceiver_resp>(sequence_number, status, server_system_id,
+                                                         wire);
   }
 }
 
@@ -76,22 +79,32 @@ bool is_served_request(command_id id) {
 
 const char* name(session_state s) noexcept {
   switch (s) {
-    case session_state::open: return "open";
-    case session_state::binding: return "binding";
-    case session_state::bound_tx: return "bound_tx";
-    case session_state::bound_rx: return "bound_rx";
-    case session_state::bound_trx: return "bound_trx";
-    case session_state::unbinding: return "unbinding";
-    case session_state::closed: return "closed";
+    case session_state::open:
+      return "open";
+    case session_state::binding:
+      return "binding";
+    case session_state::bound_tx:
+      return "bound_tx";
+    case session_state::bound_rx:
+      return "bound_rx";
+    case session_state::bound_trx:
+      return "bound_trx";
+    case session_state::unbinding:
+      return "unbinding";
+    case session_state::closed:
+      return "closed";
   }
   return "?";
 }
 
 const char* name(bind_kind k) noexcept {
   switch (k) {
-    case bind_kind::transmitter: return "transmitter";
-    case bind_kind::receiver: return "receiver";
-    case bind_kind::transceiver: return "transceiver";
+    case bind_kind::transmitter:
+      return "transmitter";
+    case bind_kind::receiver:
+      return "receiver";
+    case bind_kind::transceiver:
+      return "transceiver";
   }
   return "?";
 }
@@ -127,18 +140,21 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
     return events;
   }
   if (!is_served_request(id)) {
-    send_header_only(command_id::generic_nack, command_status::esme_rinvcmdid, p.sequence_number, wire);
+    send_header_only(command_id::generic_nack, command_status::esme_rinvcmdid, p.sequence_number,
+                     wire);
     events.reason = "unsupported command " + std::string(smpp::name(id));
     return events;
   }
 
   switch (id) {
     case command_id::enquire_link:
-      send_header_only(command_id::enquire_link_resp, command_status::esme_rok, p.sequence_number, wire);
+      send_header_only(command_id::enquire_link_resp, command_status::esme_rok, p.sequence_number,
+                       wire);
       return events;
     case command_id::unbind:
       if (!bound() && state_ != session_state::unbinding) {
-        send_header_only(command_id::unbind_resp, command_status::esme_rinvbndsts, p.sequence_number, wire);
+        send_header_only(command_id::unbind_resp, command_status::esme_rinvbndsts,
+                         p.sequence_number, wire);
         events.reason = "unbind before bind";
         return events;
       }
@@ -166,7 +182,8 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
 void session_core::handle_submit(smpp::pdu&& p, wall_time wall, session_events& events,
                                  std::vector<std::uint8_t>& wire) {
   if (state_ != session_state::bound_tx && state_ != session_state::bound_trx) {
-    send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts, p.sequence_number, wire);
+    send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts, p.sequence_number,
+                     wire);
     events.reason = "submit_sm without a transmitter bind";
     return;
   }
@@ -182,8 +199,8 @@ void session_core::handle_submit(smpp::pdu&& p, wall_time wall, session_events& 
 
 void session_core::handle_response(const smpp::pdu& p, session_events& events) {
   const auto match = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const in_flight& f) {
-    return f.sequence_number == p.sequence_number &&
-           (p.command_id() == smpp::response_id(f.id) || p.command_id() == command_id::generic_nack);
+    return f.sequence_number == p.sequence_number && (p.command_id() == smpp::response_id(f.id) ||
+                                                      p.command_id() == command_id::generic_nack);
   });
   if (match == in_flight_.end()) {
     events.reason = "unexpected response";
@@ -213,10 +230,12 @@ session_events session_core::on_decode_error(const smpp::decode_error& error, st
   if (state_ == session_state::closed) return events;
   events.reason = std::string("undecodable PDU: ") + error.field;
   if (!smpp::is_response(error.command_id) && !is_served_request(error.command_id)) {
-    send_header_only(command_id::generic_nack, command_status::esme_rinvcmdid, error.sequence_number, wire);
+    send_header_only(command_id::generic_nack, command_status::esme_rinvcmdid,
+                     error.sequence_number, wire);
   } else if (error.command_id == command_id::submit_sm && state_ != session_state::bound_tx &&
              state_ != session_state::bound_trx) {
-    send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts, error.sequence_number, wire);
+    send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts,
+                     error.sequence_number, wire);
   } else if (smpp::is_response(error.command_id)) {
     // A malformed answer to our deliver_sm: nack it, and the receipt goes back for a retry.
     send_header_only(command_id::generic_nack, error.status, error.sequence_number, wire);
@@ -240,11 +259,13 @@ session_events session_core::on_frame_error(const smpp::frame_result& frame,
   return events;
 }
 
-session_events session_core::on_bind_result(const bind_request& request, const bind_outcome& outcome,
-                                            steady_time now, std::vector<std::uint8_t>& wire) {
+session_events session_core::on_bind_result(const bind_request& request,
+                                            const bind_outcome& outcome, steady_time now,
+                                            std::vector<std::uint8_t>& wire) {
   session_events events;
   if (state_ != session_state::binding) return events;  // closed meanwhile
-  send_bind_resp(request.kind, request.sequence_number, outcome.status, settings_.server_system_id, wire);
+  send_bind_resp(request.kind, request.sequence_number, outcome.status, settings_.server_system_id,
+                 wire);
   if (outcome.status != command_status::esme_rok) {
     close(events, std::string("bind refused: ") + smpp::name(outcome.status).data());
     return events;
@@ -255,9 +276,15 @@ session_events session_core::on_bind_result(const bind_request& request, const b
   policy_.allowed_classes = allowed_classes_;
   last_activity_ = now;
   switch (request.kind) {
-    case bind_kind::transmitter: state_ = session_state::bound_tx; break;
-    case bind_kind::receiver: state_ = session_state::bound_rx; break;
-    case bind_kind::transceiver: state_ = session_state::bound_trx; break;
+    case bind_kind::transmitter:
+      state_ = session_state::bound_tx;
+      break;
+    case bind_kind::receiver:
+      state_ = session_state::bound_rx;
+      break;
+    case bind_kind::transceiver:
+      state_ = session_state::bound_trx;
+      break;
   }
   return events;
 }
@@ -275,8 +302,9 @@ void session_core::on_submit_result(std::uint32_t sequence_number, command_statu
 }
 
 std::uint32_t session_core::free_window() const noexcept {
-  const auto deliveries = static_cast<std::uint32_t>(std::count_if(
-      in_flight_.begin(), in_flight_.end(), [](const in_flight& f) { return f.id == command_id::deliver_sm; }));
+  const auto deliveries = static_cast<std::uint32_t>(
+      std::count_if(in_flight_.begin(), in_flight_.end(),
+                    [](const in_flight& f) { return f.id == command_id::deliver_sm; }));
   return deliveries >= settings_.window ? 0 : settings_.window - deliveries;
 }
 
@@ -291,7 +319,8 @@ std::uint32_t session_core::send_deliver_sm(const smpp::deliver_sm& body, steady
 session_events session_core::start_unbind(steady_time now, std::vector<std::uint8_t>& wire) {
   session_events events;
   if (!bound()) {
-    if (state_ != session_state::closed && state_ != session_state::unbinding) close(events, "shutdown");
+    if (state_ != session_state::closed && state_ != session_state::unbinding)
+      close(events, "shutdown");
     return events;
   }
   const std::uint32_t sequence_number = next_sequence();
@@ -351,7 +380,8 @@ session_events session_core::on_tick(steady_time now, std::vector<std::uint8_t>&
     const std::uint32_t sequence_number = next_sequence();
     send_header_only(command_id::enquire_link, command_status::esme_rok, sequence_number, wire);
     enquire_link_in_flight_ = sequence_number;
-    in_flight_.push_back({sequence_number, command_id::enquire_link, now + settings_.enquire_link_interval});
+    in_flight_.push_back(
+        {sequence_number, command_id::enquire_link, now + settings_.enquire_link_interval});
   }
   return events;
 }

@@ -17,12 +17,12 @@
 namespace smppd::server {
 
 enum class session_state : std::uint8_t {
-  open,          // connected, not bound
-  binding,       // bind received, credentials being checked
+  open,     // connected, not bound
+  binding,  // bind received, credentials being checked
   bound_tx,
   bound_rx,
   bound_trx,
-  unbinding,     // the server sent unbind and waits for unbind_resp
+  unbinding,  // the server sent unbind and waits for unbind_resp
   closed,
 };
 
@@ -51,7 +51,7 @@ struct bind_request {
 
 struct bind_outcome {
   smpp::command_status status;
-  smpp::submit_policy policy;  // the account's limits, when status is ESME_ROK
+  smpp::submit_policy policy;                // the account's limits, when status is ESME_ROK
   std::vector<std::string> allowed_classes;  // storage behind policy.allowed_classes
 };
 
@@ -63,12 +63,12 @@ struct delivery_ack {
 
 // What the shell must do after the core handled an input. More than one may be set.
 struct session_events {
-  std::optional<bind_request> bind;             // check credentials, then call on_bind_result
+  std::optional<bind_request> bind;              // check credentials, then call on_bind_result
   std::optional<std::uint32_t> submit_sequence;  // `submit` is valid: accept, then on_submit_result
   smpp::submit_request submit;
-  std::vector<delivery_ack> acks;               // deliver_sm answered, failed or timed out
-  bool close = false;                           // flush `wire`, then close the connection
-  std::string reason;                           // why, for the log, when something was refused
+  std::vector<delivery_ack> acks;  // deliver_sm answered, failed or timed out
+  bool close = false;              // flush `wire`, then close the connection
+  std::string reason;              // why, for the log, when something was refused
 };
 
 class session_core {
@@ -77,11 +77,14 @@ class session_core {
 
   session_state state() const noexcept { return state_; }
   bool bound() const noexcept;
-  bool can_receive() const noexcept { return state_ == session_state::bound_rx || state_ == session_state::bound_trx; }
+  bool can_receive() const noexcept {
+    return state_ == session_state::bound_rx || state_ == session_state::bound_trx;
+  }
   const std::string& system_id() const noexcept { return system_id_; }
 
   // A decoded PDU from the client.
-  session_events on_pdu(smpp::pdu&& p, steady_time now, wall_time wall, std::vector<std::uint8_t>& wire);
+  session_events on_pdu(smpp::pdu&& p, steady_time now, wall_time wall,
+                        std::vector<std::uint8_t>& wire);
   // A frame that did not decode.
   session_events on_decode_error(const smpp::decode_error& error, steady_time now,
                                  std::vector<std::uint8_t>& wire);
@@ -119,7 +122,8 @@ class session_core {
   };
 
   std::uint32_t next_sequence() noexcept;
-  void handle_submit(smpp::pdu&& p, wall_time wall, session_events& events, std::vector<std::uint8_t>& wire);
+  void handle_submit(smpp::pdu&& p, wall_time wall, session_events& events,
+                     std::vector<std::uint8_t>& wire);
   void handle_response(const smpp::pdu& p, session_events& events);
   void close(session_events& events, std::string reason);
 

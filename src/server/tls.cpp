@@ -27,7 +27,8 @@ struct file_closer {
   throw config::config_error("smpp.tls: " + file.string() + ": " + what);
 }
 
-std::unique_ptr<std::FILE, file_closer> open_for_writing(const std::filesystem::path& file, mode_t mode) {
+std::unique_ptr<std::FILE, file_closer> open_for_writing(const std::filesystem::path& file,
+                                                         mode_t mode) {
   const mode_t old = ::umask(0777 & ~mode);
   std::unique_ptr<std::FILE, file_closer> f(std::fopen(file.c_str(), "w"));
   ::umask(old);
@@ -56,7 +57,8 @@ tls_files ensure_self_signed(const std::filesystem::path& data_dir) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("smppd"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>("smppd"), -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) fail(files.certificate, "cannot sign");
 

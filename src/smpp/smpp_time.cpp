@@ -50,8 +50,8 @@ result<std::optional<wall_time>> resolve_smpp_time(std::string_view text, wall_t
   const year_month_day date{year{2000 + yy}, month{static_cast<unsigned>(mo)},
                             day{static_cast<unsigned>(dd)}};
   if (!date.ok()) return invalid;
-  const auto local = sys_days{date} + hours{hh} + minutes{mi} + seconds{ss} +
-                     milliseconds{(tenths - '0') * 100};
+  const auto local =
+      sys_days{date} + hours{hh} + minutes{mi} + seconds{ss} + milliseconds{(tenths - '0') * 100};
   // "+" means local time is ahead of UTC: UTC = local - offset.
   const minutes offset{quarters * 15};
   const auto utc = direction == '+' ? local - offset : local + offset;

@@ -41,10 +41,12 @@ command_status check_source(const submit_sm& pdu) {
     // Characters, not septets: an extension character such as '{' is one character.
     const auto septets = text::encode(text::dcs::gsm7, addr);
     if (!septets) return command_status::esme_rinvsrcadr;
-    const auto escapes = static_cast<std::size_t>(std::count(septets->begin(), septets->end(), 0x1B));
+    const auto escapes =
+        static_cast<std::size_t>(std::count(septets->begin(), septets->end(), 0x1B));
     if (septets->size() - escapes > max_alphanumeric_sender) return command_status::esme_rinvsrcadr;
   } else if (pdu.source_addr_ton == ton_international) {
-    if (addr.size() > max_msisdn_digits || !all_digits(addr)) return command_status::esme_rinvsrcadr;
+    if (addr.size() > max_msisdn_digits || !all_digits(addr))
+      return command_status::esme_rinvsrcadr;
   }
   return command_status::esme_rok;  // other TONs: up to 20 characters, as the field type holds
 }
@@ -58,7 +60,8 @@ command_status check_payload(std::uint8_t data_coding, std::uint8_t esm_class,
     if (!udh) return command_status::esme_rinvesmclass;
     body = payload.subspan(udh->length);
   }
-  return text::validate(data_coding, body) ? command_status::esme_rok : command_status::esme_rinvdcs;
+  return text::validate(data_coding, body) ? command_status::esme_rok
+                                           : command_status::esme_rinvdcs;
 }
 
 }  // namespace

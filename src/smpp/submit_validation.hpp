@@ -40,7 +40,7 @@ struct submit_request {
   std::optional<wall_time> validity_period;
   std::uint8_t registered_delivery = 0;
   std::uint8_t data_coding = 0;
-  bool flash = false;  // data_coding 0x18/0xF0, or dest_addr_subunit 1
+  bool flash = false;                 // data_coding 0x18/0xF0, or dest_addr_subunit 1
   std::vector<std::uint8_t> payload;  // short_message, or the message_payload TLV
   bool payload_from_tlv = false;
   // TLV 0x0204 as submitted (echoed verbatim in the receipt), and its text form for the

@@ -1,6 +1,8 @@
 // The client session over real sockets on 127.0.0.1 (port 0): against the in-process trivial
 // responder (bench/responder.hpp) and against node-smpp's server (bench/node/server.js).
 // Every test runs under a hard deadline: a hang is a failure, never a stuck ctest.
+#include "client/session.hpp"
+
 #include <gtest/gtest.h>
 
 #include <asio.hpp>
@@ -10,7 +12,6 @@
 #include "bench/responder.hpp"
 #include "child_process.hpp"
 #include "client/reconnecting_session.hpp"
-#include "client/session.hpp"
 #include "dlr/receipt.hpp"
 
 namespace smppd::client {
@@ -105,7 +106,8 @@ TEST(client_session, keeps_the_window_full_and_matches_every_response) {
     auto ok = std::make_shared<std::uint64_t>(0);
     auto tags = std::make_shared<std::uint64_t>(0);
     s->on_response([ok, tags](const response_event& e) {
-      if (!e.error && e.command_status == smpp::command_status::esme_rok && !e.message_id.empty()) ++*ok;
+      if (!e.error && e.command_status == smpp::command_status::esme_rok && !e.message_id.empty())
+        ++*ok;
       *tags += e.tag;
     });
     EXPECT_FALSE(co_await s->open());
@@ -308,8 +310,7 @@ TEST(reconnecting_session, binds_to_the_second_host_when_the_first_refuses_and_a
     r.servers = {{"127.0.0.1", dead}, {"127.0.0.1", srv->port()}};
     r.reconnect_delay = 100ms;
     auto failures = std::make_shared<int>(0);
-    auto rs = reconnecting_session::create(co_await asio::this_coro::executor,
-                                           options_for(0), r);
+    auto rs = reconnecting_session::create(co_await asio::this_coro::executor, options_for(0), r);
     rs->on_attempt_failed([failures](const endpoint&, std::error_code) { ++*failures; });
     rs->start();
     auto s = co_await rs->wait_bound(3000ms);
@@ -355,65 +356,71 @@ class node_smpp_server : public ::testing::Test {
 
 TEST_F(node_smpp_server, binds_submits_receives_the_receipt_and_unbinds) {
   asio::io_context io;
-  run_bounded(io, [](std::uint16_t port) -> asio::awaitable<void> {
-    auto s = session::create(co_await asio::this_coro::executor, options_for(port));
-    EXPECT_FALSE(co_await s->open());
-    EXPECT_EQ(s->server_system_id(), "node-smpp");
-    EXPECT_FALSE(co_await s->enquire_link());
-    auto id = co_await s->submit(a_submit(1));
-    EXPECT_TRUE(id);
-    auto deliver = co_await s->receive_deliver(5000ms);
-    EXPECT_TRUE(deliver);
-    if (deliver && id) {
-      const auto* d = deliver->get_if<smpp::deliver_sm>();
-      EXPECT_NE(d, nullptr);
-      if (d) {
-        const auto r = dlr::parse(d->short_message.view());
-        EXPECT_TRUE(r);
-        if (r) {
-          EXPECT_EQ(r->id, *id);
+  run_bounded(
+      io,
+      [](std::uint16_t port) -> asio::awaitable<void> {
+        auto s = session::create(co_await asio::this_coro::executor, options_for(port));
+        EXPECT_FALSE(co_await s->open());
+        EXPECT_EQ(s->server_system_id(), "node-smpp");
+        EXPECT_FALSE(co_await s->enquire_link());
+        auto id = co_await s->submit(a_submit(1));
+        EXPECT_TRUE(id);
+        auto deliver = co_await s->receive_deliver(5000ms);
+        EXPECT_TRUE(deliver);
+        if (deliver && id) {
+          const auto* d = deliver->get_if<smpp::deliver_sm>();
+          EXPECT_NE(d, nullptr);
+          if (d) {
+            const auto r = dlr::parse(d->short_message.view());
+            EXPECT_TRUE(r);
+            if (r) {
+              EXPECT_EQ(r->id, *id);
+            }
+            EXPECT_EQ(d->tlvs.get_string(smpp::tlv_tag::receipted_message_id), *id);
+            EXPECT_EQ(d->tlvs.get_u8(smpp::tlv_tag::message_state), 2);
+          }
         }
-        EXPECT_EQ(d->tlvs.get_string(smpp::tlv_tag::receipted_message_id), *id);
-        EXPECT_EQ(d->tlvs.get_u8(smpp::tlv_tag::message_state), 2);
-      }
-    }
-    EXPECT_FALSE(co_await s->unbind());
-  }(port_), 20s);
+        EXPECT_FALSE(co_await s->unbind());
+      }(port_),
+      20s);
 }
 
 TEST_F(node_smpp_server, matches_a_window_of_submits_to_their_receipts) {
   asio::io_context io;
-  run_bounded(io, [](std::uint16_t port) -> asio::awaitable<void> {
-    auto o = options_for(port);
-    o.window = 32;
-    auto s = session::create(co_await asio::this_coro::executor, o);
-    auto ids = std::make_shared<std::set<std::string>>();
-    auto receipts = std::make_shared<std::set<std::string>>();
-    s->on_response([ids](const response_event& e) {
-      if (!e.error) ids->emplace(e.message_id);
-    });
-    s->on_deliver([receipts](const smpp::pdu& p) -> std::optional<smpp::command_status> {
-      if (const auto* d = p.get_if<smpp::deliver_sm>()) {
-        if (auto r = dlr::parse(d->short_message.view())) receipts->insert(r->id);
-      }
-      return smpp::command_status::esme_rok;
-    });
-    EXPECT_FALSE(co_await s->open());
-    int sent = 0;
-    while (sent < 500) {
-      while (sent < 500 && s->try_submit(a_submit(1), static_cast<std::uint64_t>(sent))) ++sent;
-      EXPECT_FALSE(co_await s->wait_for_slot());
-    }
-    EXPECT_FALSE(co_await s->wait_drained());
-    asio::steady_timer t(co_await asio::this_coro::executor);
-    for (int i = 0; i < 500 && receipts->size() < 500; ++i) {
-      t.expires_after(10ms);
-      co_await t.async_wait(asio::use_awaitable);
-    }
-    EXPECT_EQ(ids->size(), 500u);
-    EXPECT_EQ(*receipts, *ids);
-    EXPECT_FALSE(co_await s->unbind());
-  }(port_), 30s);
+  run_bounded(
+      io,
+      [](std::uint16_t port) -> asio::awaitable<void> {
+        auto o = options_for(port);
+        o.window = 32;
+        auto s = session::create(co_await asio::this_coro::executor, o);
+        auto ids = std::make_shared<std::set<std::string>>();
+        auto receipts = std::make_shared<std::set<std::string>>();
+        s->on_response([ids](const response_event& e) {
+          if (!e.error) ids->emplace(e.message_id);
+        });
+        s->on_deliver([receipts](const smpp::pdu& p) -> std::optional<smpp::command_status> {
+          if (const auto* d = p.get_if<smpp::deliver_sm>()) {
+            if (auto r = dlr::parse(d->short_message.view())) receipts->insert(r->id);
+          }
+          return smpp::command_status::esme_rok;
+        });
+        EXPECT_FALSE(co_await s->open());
+        int sent = 0;
+        while (sent < 500) {
+          while (sent < 500 && s->try_submit(a_submit(1), static_cast<std::uint64_t>(sent))) ++sent;
+          EXPECT_FALSE(co_await s->wait_for_slot());
+        }
+        EXPECT_FALSE(co_await s->wait_drained());
+        asio::steady_timer t(co_await asio::this_coro::executor);
+        for (int i = 0; i < 500 && receipts->size() < 500; ++i) {
+          t.expires_after(10ms);
+          co_await t.async_wait(asio::use_awaitable);
+        }
+        EXPECT_EQ(ids->size(), 500u);
+        EXPECT_EQ(*receipts, *ids);
+        EXPECT_FALSE(co_await s->unbind());
+      }(port_),
+      30s);
 }
 
 }  // namespace

@@ -61,11 +61,11 @@ TEST(request_window, matches_responses_by_sequence_number_in_any_order) {
 TEST(request_window, ignores_an_unexpected_or_duplicate_response) {
   request_window w(4);
   ASSERT_TRUE(w.try_acquire(command_id::submit_sm, t0, 1s, 0));
-  EXPECT_EQ(w.complete(2, command_id::submit_sm_resp), std::nullopt);    // never sent
-  EXPECT_EQ(w.complete(0, command_id::submit_sm_resp), std::nullopt);    // invalid
-  EXPECT_EQ(w.complete(1, command_id::enquire_link_resp), std::nullopt); // wrong kind
+  EXPECT_EQ(w.complete(2, command_id::submit_sm_resp), std::nullopt);     // never sent
+  EXPECT_EQ(w.complete(0, command_id::submit_sm_resp), std::nullopt);     // invalid
+  EXPECT_EQ(w.complete(1, command_id::enquire_link_resp), std::nullopt);  // wrong kind
   EXPECT_TRUE(w.complete(1, command_id::submit_sm_resp));
-  EXPECT_EQ(w.complete(1, command_id::submit_sm_resp), std::nullopt);    // duplicate
+  EXPECT_EQ(w.complete(1, command_id::submit_sm_resp), std::nullopt);  // duplicate
   EXPECT_TRUE(w.empty());
 }
 

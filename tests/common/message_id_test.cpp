@@ -20,8 +20,8 @@ TEST(message_id, carries_node_and_time) {
 
 TEST(message_id, fits_63_bits_and_19_decimal_digits_until_2093) {
   message_id_generator gen(1023);
-  const smppd::wall_time late{std::chrono::milliseconds(message_id_generator::epoch_ms +
-                                                        (std::int64_t{1} << 41) - 1)};
+  const smppd::wall_time late{
+      std::chrono::milliseconds(message_id_generator::epoch_ms + (std::int64_t{1} << 41) - 1)};
   const auto id = gen.next(late);
   EXPECT_LT(id, std::uint64_t{1} << 63);
   EXPECT_LE(smppd::format_message_id(id).size(), 19u);

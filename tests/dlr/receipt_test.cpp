@@ -62,10 +62,14 @@ TEST(receipt_status_names, round_trip_and_map_to_message_state) {
     bool final;
   };
   const row rows[] = {
-      {receipt_status::enroute, "ENROUTE", 1, false}, {receipt_status::delivrd, "DELIVRD", 2, true},
-      {receipt_status::expired, "EXPIRED", 3, true},  {receipt_status::deleted, "DELETED", 4, true},
-      {receipt_status::undeliv, "UNDELIV", 5, true},  {receipt_status::acceptd, "ACCEPTD", 6, true},
-      {receipt_status::unknown, "UNKNOWN", 7, true},  {receipt_status::rejectd, "REJECTD", 8, true},
+      {receipt_status::enroute, "ENROUTE", 1, false},
+      {receipt_status::delivrd, "DELIVRD", 2, true},
+      {receipt_status::expired, "EXPIRED", 3, true},
+      {receipt_status::deleted, "DELETED", 4, true},
+      {receipt_status::undeliv, "UNDELIV", 5, true},
+      {receipt_status::acceptd, "ACCEPTD", 6, true},
+      {receipt_status::unknown, "UNKNOWN", 7, true},
+      {receipt_status::rejectd, "REJECTD", 8, true},
       {receipt_status::buffered, "BUFFERD", 1, false},
   };
   for (const auto& r : rows) {
@@ -121,8 +125,9 @@ TEST(receipt_parse, accepts_a_12_digit_done_date_and_a_non_numeric_id) {
 }
 
 TEST(receipt_parse, accepts_a_missing_text_field_and_upper_case_keys) {
-  const auto r = parse("ID:55 SUB:001 DLVRD:000 SUBMIT DATE:2401011200 DONE DATE:2401011201 "
-                       "STAT:undeliv ERR:054");
+  const auto r = parse(
+      "ID:55 SUB:001 DLVRD:000 SUBMIT DATE:2401011200 DONE DATE:2401011201 "
+      "STAT:undeliv ERR:054");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->id, "55");
   EXPECT_EQ(r->stat, receipt_status::undeliv);
@@ -143,8 +148,9 @@ TEST(receipt_parse, accepts_extra_spaces_underscored_dates_and_trailing_padding)
 }
 
 TEST(receipt_parse, accepts_an_empty_text_and_an_enroute_state) {
-  const auto r = parse("id:0512249005 sub:001 dlvrd:000 submit date:1609051327 "
-                       "done date:1609051337 stat:ENROUTE err:054 text:");
+  const auto r = parse(
+      "id:0512249005 sub:001 dlvrd:000 submit date:1609051327 "
+      "done date:1609051337 stat:ENROUTE err:054 text:");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->stat, receipt_status::enroute);
   EXPECT_FALSE(is_final(r->stat));

@@ -1,10 +1,12 @@
 // The engine in-process, on a real SQLite store in a scratch folder and fake receiver
 // sessions: durability before ESME_ROK, the store's faults as command_status, receipts
 // handed out, acknowledged, re-sent, and rebuilt after a restart.
+#include "gateway/engine.hpp"
+
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -14,7 +16,6 @@
 #include <set>
 #include <sstream>
 
-#include "gateway/engine.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 
 namespace {
@@ -166,7 +167,8 @@ TEST_F(engine_test, no_receipt_without_registered_delivery_but_the_outcome_is_re
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
-  for (int i = 0; i < 200 && e.counters().final_outcomes == 0; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 200 && e.counters().final_outcomes == 0; ++i)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(e.counters().final_outcomes, 1u);
   store.flush();
   EXPECT_TRUE(store.unfinished_messages().empty());
@@ -264,9 +266,10 @@ TEST_F(engine_test, a_restart_rebuilds_unfinished_messages_and_pending_receipts)
   {
     auto& store = open_store();
     auto& e = start(store, 10'000);  // the second message is still with the carrier at stop()
-    ASSERT_EQ(submit(e, message("4599000")), command_status::esme_rok);  // receipt, unacked
+    ASSERT_EQ(submit(e, message("4599000")), command_status::esme_rok);     // receipt, unacked
     ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);  // still with carrier
-    for (int i = 0; i < 200 && e.counters().receipts_queued == 0; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 200 && e.counters().receipts_queued == 0; ++i)
+      std::this_thread::sleep_for(10ms);
     ASSERT_EQ(e.counters().receipts_queued, 1u);
     e.stop();
   }
@@ -296,7 +299,8 @@ TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retenti
   auto& e = start(store, 0, true, settings);
   ASSERT_EQ(submit(e, message("4512345678", 1)), command_status::esme_rok);  // receipt queued
   ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
-  for (int i = 0; i < 300 && e.counters().receipts_expired == 0; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 300 && e.counters().receipts_expired == 0; ++i)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(e.counters().receipts_expired, 1u);
   store.flush();
   EXPECT_EQ(store.pending_count("acme"), 0u);
@@ -314,7 +318,8 @@ TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retenti
   };
   for (int i = 0; i < 300 && messages_left() > 0; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(messages_left(), 0);
-  EXPECT_NE(log_text_.str().find("purged 2 finished messages"), std::string::npos) << log_text_.str();
+  EXPECT_NE(log_text_.str().find("purged 2 finished messages"), std::string::npos)
+      << log_text_.str();
 }
 
 TEST_F(engine_test, counters_reach_the_log_now_and_then_when_something_happened) {

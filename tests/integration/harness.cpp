@@ -58,7 +58,8 @@ void scratch_dir::write_config(const std::string& smpp_extra, const std::string&
 }
 
 command_result run_smppd(const std::vector<std::string>& args) {
-  const std::string out_file = std::filesystem::temp_directory_path() / ("smppd-out-" + std::to_string(::getpid()));
+  const std::string out_file =
+      std::filesystem::temp_directory_path() / ("smppd-out-" + std::to_string(::getpid()));
   const std::string err_file = out_file + ".err";
   std::fflush(nullptr);  // or the child flushes our buffered output a second time
   const pid_t pid = ::fork();
@@ -76,7 +77,8 @@ command_result run_smppd(const std::vector<std::string>& args) {
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
-  command_result r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out_file), read_file(err_file)};
+  command_result r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out_file),
+                   read_file(err_file)};
   std::filesystem::remove(out_file);
   std::filesystem::remove(err_file);
   return r;
@@ -91,7 +93,8 @@ server_process::server_process(const scratch_dir& dir) : log_file_(dir.path() / 
     ::freopen(log_file_.c_str(), "w", stderr);
     ::freopen((dir.path() / "server.out").c_str(), "w", stdout);
     const std::string config = dir.config().string();
-    ::execl(SMPPD_BINARY, SMPPD_BINARY, "serve", "--config", config.c_str(), static_cast<char*>(nullptr));
+    ::execl(SMPPD_BINARY, SMPPD_BINARY, "serve", "--config", config.c_str(),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   const auto give_up = clock::now() + std::chrono::seconds(10);
@@ -100,7 +103,8 @@ server_process::server_process(const scratch_dir& dir) : log_file_(dir.path() / 
       const auto addresses = nlohmann::json::parse(read_file(listening), nullptr, false);
       if (addresses.is_object() && addresses.contains("smpp")) {
         port_ = port_of(addresses["smpp"].get<std::string>());
-        if (addresses.contains("smpp_tls")) tls_port_ = port_of(addresses["smpp_tls"].get<std::string>());
+        if (addresses.contains("smpp_tls"))
+          tls_port_ = port_of(addresses["smpp_tls"].get<std::string>());
         return;
       }
     }
@@ -197,8 +201,9 @@ raw_client::~raw_client() {
 void raw_client::send_bytes(const std::vector<std::uint8_t>& bytes) {
   std::size_t sent = 0;
   while (sent < bytes.size()) {
-    const long n = ssl_ ? SSL_write(ssl_, bytes.data() + sent, static_cast<int>(bytes.size() - sent))
-                        : ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    const long n = ssl_
+                       ? SSL_write(ssl_, bytes.data() + sent, static_cast<int>(bytes.size() - sent))
+                       : ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return;  // the server closed: the reads will tell
     sent += static_cast<std::size_t>(n);
   }
@@ -217,7 +222,8 @@ read_outcome raw_client::read(smpp::pdu& out, std::chrono::milliseconds limit) {
     }
     if (frame.kind == smpp::frame_kind::fatal) return read_outcome::undecodable;
     if (!ssl_ || SSL_pending(ssl_) == 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(give_up - clock::now());
       if (left.count() <= 0) return read_outcome::timeout;
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) == 0) return read_outcome::timeout;
@@ -265,9 +271,15 @@ smpp::command_status raw_client::bind(smpp::command_id kind, const std::string& 
     return smpp::make_pdu(body, next_sequence());
   };
   switch (kind) {
-    case smpp::command_id::bind_transmitter: send(fill(smpp::bind_transmitter{})); break;
-    case smpp::command_id::bind_receiver: send(fill(smpp::bind_receiver{})); break;
-    default: send(fill(smpp::bind_transceiver{})); break;
+    case smpp::command_id::bind_transmitter:
+      send(fill(smpp::bind_transmitter{}));
+      break;
+    case smpp::command_id::bind_receiver:
+      send(fill(smpp::bind_receiver{}));
+      break;
+    default:
+      send(fill(smpp::bind_transceiver{}));
+      break;
   }
   const auto resp = expect_response();
   EXPECT_EQ(resp.command_id(), smpp::response_id(kind));

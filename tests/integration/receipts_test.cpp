@@ -64,7 +64,6 @@ std::string text_of(const smpp::pdu& p) {
 
 std::uint64_t number(const std::string& id) { return std::stoull(id); }
 
-
 std::string hex(std::span<const std::uint8_t> bytes) {
   std::ostringstream out;
   for (const auto b : bytes) {
@@ -80,9 +79,9 @@ std::string describe(const smpp::pdu& p) {
   std::ostringstream out;
   out << "deliver_sm seq=" << p.sequence_number << " src=" << int{d->source_addr_ton} << "/"
       << int{d->source_addr_npi} << "/" << d->source_addr.view() << " dst=" << int{d->dest_addr_ton}
-      << "/" << int{d->dest_addr_npi} << "/" << d->destination_addr.view() << " esm=" << int{d->esm_class}
-      << " dcs=" << int{d->data_coding} << " text=\"" << d->short_message.view() << "\" tlvs="
-      << hex(d->tlvs.wire_bytes());
+      << "/" << int{d->dest_addr_npi} << "/" << d->destination_addr.view()
+      << " esm=" << int{d->esm_class} << " dcs=" << int{d->data_coding} << " text=\""
+      << d->short_message.view() << "\" tlvs=" << hex(d->tlvs.wire_bytes());
   return out.str();
 }
 
@@ -94,7 +93,8 @@ bool pump(raw_client& c, steady::time_point deadline, std::vector<smpp::pdu>& se
           const std::function<bool()>& done = {}) {
   for (;;) {
     if (done && done()) return true;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
     if (left.count() <= 0) return true;
     smpp::pdu p;
     const auto outcome = c.read(p, left);
@@ -150,7 +150,8 @@ class receipts_test : public ::testing::Test {
     return c;
   }
   // Submits and returns the message_id of an ESME_ROK answer (the test fails otherwise).
-  std::string submit(raw_client& c, const std::string& destination, std::uint8_t registered_delivery,
+  std::string submit(raw_client& c, const std::string& destination,
+                     std::uint8_t registered_delivery,
                      const std::function<void(smpp::submit_sm&)>& adjust = {}) {
     auto s = make_submit(destination, "receipt test");
     s.registered_delivery = registered_delivery;
@@ -283,7 +284,8 @@ TEST_F(receipts_test, registered_delivery_selects_which_receipts_are_sent) {
   const auto* second = enroute[1]->get_if<smpp::deliver_sm>();
   EXPECT_EQ(first->tlvs.get_u8(smpp::tlv_tag::message_state), 1);
   EXPECT_NE(text_of(*enroute[0]).find("dlvrd:000"), std::string::npos) << text_of(*enroute[0]);
-  EXPECT_NE(text_of(*enroute[0]).find("stat:ENROUTE err:000"), std::string::npos) << text_of(*enroute[0]);
+  EXPECT_NE(text_of(*enroute[0]).find("stat:ENROUTE err:000"), std::string::npos)
+      << text_of(*enroute[0]);
   EXPECT_EQ(first->esm_class, 0x04);
   // The verdict comes a second after the ENROUTE report, so it arrives second.
   EXPECT_EQ(second->tlvs.get_u8(smpp::tlv_tag::message_state), 2);
@@ -292,7 +294,8 @@ TEST_F(receipts_test, registered_delivery_selects_which_receipts_are_sent) {
 
   const auto& final_receipts = by_id[final_only];
   ASSERT_EQ(final_receipts.size(), 1u) << "registered_delivery 1 with enroute_first";
-  EXPECT_EQ(final_receipts[0]->get_if<smpp::deliver_sm>()->tlvs.get_u8(smpp::tlv_tag::message_state), 2);
+  EXPECT_EQ(
+      final_receipts[0]->get_if<smpp::deliver_sm>()->tlvs.get_u8(smpp::tlv_tag::message_state), 2);
   EXPECT_EQ(seen.size(), 4u);
 }
 
@@ -310,7 +313,8 @@ TEST_F(receipts_test, receipts_go_only_to_receivers_of_the_submitting_account) {
 
   auto rx = bound(command_id::bind_receiver);
   std::vector<smpp::pdu> seen;
-  pump(*rx, steady::now() + 10s, seen, command_status::esme_rok, [&] { return ids_of(seen) == ids; });
+  pump(*rx, steady::now() + 10s, seen, command_status::esme_rok,
+       [&] { return ids_of(seen) == ids; });
   EXPECT_EQ(ids_of(seen), ids);
   // And a later one while the receiver is bound goes there too, not to the transmitter.
   const std::string later = submit(*tx, "4512000009", 1);
@@ -345,7 +349,8 @@ TEST_F(receipts_test, receipts_spread_over_sessions_within_the_window) {
   EXPECT_GT(seen_b.size(), 0u);
   EXPECT_EQ(seen_a.size() + seen_b.size(), 20u);
   std::set<std::string> in_flight = ids_of(seen_a);
-  for (const auto& id : ids_of(seen_b)) EXPECT_TRUE(in_flight.insert(id).second) << "on both: " << id;
+  for (const auto& id : ids_of(seen_b))
+    EXPECT_TRUE(in_flight.insert(id).second) << "on both: " << id;
   EXPECT_EQ(in_flight.size(), seen_a.size() + seen_b.size());
   for (const auto& id : in_flight) EXPECT_EQ(ids.count(id), 1u) << id;
 
@@ -378,7 +383,8 @@ TEST_F(receipts_test, unacknowledged_receipts_are_sent_again) {
   }  // closed without a single deliver_sm_resp
   auto second = bound(command_id::bind_receiver);
   std::vector<smpp::pdu> again;
-  pump(*second, steady::now() + 10s, again, command_status::esme_rok, [&] { return ids_of(again) == ids; });
+  pump(*second, steady::now() + 10s, again, command_status::esme_rok,
+       [&] { return ids_of(again) == ids; });
   EXPECT_EQ(ids_of(again), ids) << "the receipts in flight on the closed session";
 
   // An error ack puts the receipt back; it comes again on the same (only) session.
@@ -396,7 +402,8 @@ TEST_F(receipts_test, unacknowledged_receipts_are_sent_again) {
   // Acknowledged now: nothing comes again.
   std::vector<smpp::pdu> later;
   pump(*second, steady::now() + 3s, later);
-  for (const auto& p : later) ADD_FAILURE() << "an acknowledged receipt came again: " << describe(p);
+  for (const auto& p : later)
+    ADD_FAILURE() << "an acknowledged receipt came again: " << describe(p);
 }
 
 // 6b. "A receipt in flight on a session that ends is sent again at once on another bound
@@ -462,7 +469,8 @@ TEST_F(receipts_test, receipts_survive_a_sigterm_restart) {
     return std::includes(got.begin(), got.end(), ids.begin(), ids.end());
   });
   const auto got = ids_of(seen);
-  for (const auto& id : ids) EXPECT_EQ(got.count(id), 1u) << "no receipt after the restart for " << id;
+  for (const auto& id : ids)
+    EXPECT_EQ(got.count(id), 1u) << "no receipt after the restart for " << id;
 
   auto tx = bound(command_id::bind_transmitter);
   for (int i = 0; i < 20; ++i) {
@@ -490,7 +498,8 @@ TEST_F(receipts_test, a_sigkill_under_load_loses_no_acknowledged_receipt) {
     while (!closed) {
       while (!killed && sent < total && outstanding < pipeline) {
         // Half decided at once, half still with the carrier (2 s) when the server dies.
-        const std::string destination = (sent % 2 == 0 ? "4512" : "4577") + std::to_string(100000 + sent);
+        const std::string destination =
+            (sent % 2 == 0 ? "4512" : "4577") + std::to_string(100000 + sent);
         auto s = make_submit(destination, "load " + std::to_string(sent));
         s.registered_delivery = 1;
         tx->send(smpp::make_pdu(s, tx->next_sequence()));
@@ -527,7 +536,8 @@ TEST_F(receipts_test, a_sigkill_under_load_loses_no_acknowledged_receipt) {
     EXPECT_EQ(non_ok, 0);
   }
   ASSERT_GE(ok_ids.size(), static_cast<std::size_t>(kill_after));
-  std::printf("[   INFO   ] %zu submits acknowledged with ESME_ROK before the SIGKILL\n", ok_ids.size());
+  std::printf("[   INFO   ] %zu submits acknowledged with ESME_ROK before the SIGKILL\n",
+              ok_ids.size());
   restart();
   auto rx = bound(command_id::bind_receiver);
   std::vector<smpp::pdu> seen;
@@ -544,8 +554,8 @@ TEST_F(receipts_test, a_sigkill_under_load_loses_no_acknowledged_receipt) {
       if (++missing <= 5) examples += " " + id;
     }
   }
-  std::printf("[   INFO   ] after the restart: %zu receipts, %zu distinct, %zu missing\n", seen.size(),
-              receipted.size(), missing);
+  std::printf("[   INFO   ] after the restart: %zu receipts, %zu distinct, %zu missing\n",
+              seen.size(), receipted.size(), missing);
   EXPECT_EQ(missing, 0u) << ok_ids.size() << " acknowledged with ESME_ROK, " << seen.size()
                          << " receipts received (" << receipted.size() << " distinct), " << missing
                          << " acknowledged messages without a receipt, e.g." << examples;
@@ -587,7 +597,8 @@ TEST_F(receipts_test, stray_responses_and_generic_nack_do_not_break_the_session)
   pump(*trx, steady::now() + 10s, seen, std::nullopt, [&] { return !seen.empty(); });
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_EQ(receipted_id(seen[0]), id);
-  trx->send(smpp::make_pdu(smpp::generic_nack{}, seen[0].sequence_number, command_status::esme_rinvcmdid));
+  trx->send(smpp::make_pdu(smpp::generic_nack{}, seen[0].sequence_number,
+                           command_status::esme_rinvcmdid));
   enquire(0x7FFF0004);
   // A second, late answer to the same deliver_sm is unknown by now: ignored.
   trx->send(smpp::make_pdu(smpp::deliver_sm_resp{}, seen[0].sequence_number));
@@ -639,7 +650,8 @@ TEST_F(receipts_test, a_scheduled_message_goes_to_the_carrier_at_its_time) {
   pump(*trx, steady::now() + 10s, seen, command_status::esme_rok, [&] { return !seen.empty(); });
   const auto waited = steady::now() - submitted;
   ASSERT_EQ(seen.size(), 1u) << "no receipt for " << id;
-  EXPECT_NE(text_of(seen.front()).find(" stat:DELIVRD "), std::string::npos) << text_of(seen.front());
+  EXPECT_NE(text_of(seen.front()).find(" stat:DELIVRD "), std::string::npos)
+      << text_of(seen.front());
   EXPECT_GE(waited, 1800ms) << "delivered before its schedule_delivery_time";
 }
 

@@ -72,7 +72,8 @@ TEST_F(server_test, a_wrong_password_is_rinvpaswd_then_the_session_closes) {
 TEST_F(server_test, an_unknown_system_id_is_rinvsysid_then_the_session_closes) {
   start();
   raw_client c(server->port());
-  EXPECT_EQ(c.bind(command_id::bind_transmitter, "nobody", "secret"), command_status::esme_rinvsysid);
+  EXPECT_EQ(c.bind(command_id::bind_transmitter, "nobody", "secret"),
+            command_status::esme_rinvsysid);
   EXPECT_TRUE(c.closed_within(2s));
 }
 
@@ -81,7 +82,8 @@ TEST_F(server_test, more_binds_than_the_accounts_max_is_rbindfail) {
   auto first = bound();
   auto second = bound(command_id::bind_receiver);
   raw_client third(server->port());
-  EXPECT_EQ(third.bind(command_id::bind_transmitter, "acme", "secret"), command_status::esme_rbindfail);
+  EXPECT_EQ(third.bind(command_id::bind_transmitter, "acme", "secret"),
+            command_status::esme_rbindfail);
   // A slot frees when a session ends.
   first.reset();
   std::this_thread::sleep_for(200ms);
@@ -142,7 +144,8 @@ TEST_F(server_test, message_ids_stay_unique_across_a_restart) {
     }
     auto c = bound();
     for (int i = 0; i < 50; ++i) {
-      ids.insert(std::string(c->submit("4512345678", "x").get_if<smpp::submit_sm_resp>()->message_id.view()));
+      ids.insert(std::string(
+          c->submit("4512345678", "x").get_if<smpp::submit_sm_resp>()->message_id.view()));
     }
   }
   EXPECT_EQ(ids.size(), 100u);
@@ -178,7 +181,8 @@ TEST_F(server_test, submit_sm_rules_give_the_contracts_statuses) {
   s.tlvs.set(smpp::tlv_tag::message_class, std::vector<std::uint8_t>{'g', 'o', 'l', 'd'});
   EXPECT_EQ(status_of(s), command_status::esme_rinvoptparamval);
   s = make_submit("4512345678", "hi");
-  s.tlvs.set(smpp::tlv_tag::message_class, std::vector<std::uint8_t>{'p', 'r', 'e', 'm', 'i', 'u', 'm'});
+  s.tlvs.set(smpp::tlv_tag::message_class,
+             std::vector<std::uint8_t>{'p', 'r', 'e', 'm', 'i', 'u', 'm'});
   EXPECT_EQ(status_of(s), command_status::esme_rok);
   s = make_submit("4512345678", "hi");
   s.validity_period.assign("261399000000000+");
@@ -240,7 +244,8 @@ TEST_F(server_test, garbage_bytes_close_the_connection_and_nothing_else) {
   auto other = bound();
   raw_client bad(server->port());
   std::vector<std::uint8_t> garbage(64);
-  for (std::size_t i = 0; i < garbage.size(); ++i) garbage[i] = static_cast<std::uint8_t>(i * 37 + 11);
+  for (std::size_t i = 0; i < garbage.size(); ++i)
+    garbage[i] = static_cast<std::uint8_t>(i * 37 + 11);
   bad.send_bytes(garbage);
   EXPECT_TRUE(bad.closed_within(3s));
   EXPECT_EQ(other->submit("4512345678", "untouched").command_status, command_status::esme_rok);
@@ -309,14 +314,21 @@ TEST_F(server_test, the_account_throughput_limit_answers_rthrottled) {
 
 TEST_F(server_test, account_changes_count_for_the_next_bind_without_a_restart) {
   start();
-  ASSERT_EQ(run_smppd({"account", "passwd", "acme", "--password", "new", "--config", dir.config().string()}).exit_status, 0);
+  ASSERT_EQ(run_smppd({"account", "passwd", "acme", "--password", "new", "--config",
+                       dir.config().string()})
+                .exit_status,
+            0);
   raw_client old_password(server->port());
-  EXPECT_EQ(old_password.bind(command_id::bind_transmitter, "acme", "secret"), command_status::esme_rinvpaswd);
+  EXPECT_EQ(old_password.bind(command_id::bind_transmitter, "acme", "secret"),
+            command_status::esme_rinvpaswd);
   raw_client new_password(server->port());
-  EXPECT_EQ(new_password.bind(command_id::bind_transmitter, "acme", "new"), command_status::esme_rok);
-  ASSERT_EQ(run_smppd({"account", "remove", "acme", "--config", dir.config().string()}).exit_status, 0);
+  EXPECT_EQ(new_password.bind(command_id::bind_transmitter, "acme", "new"),
+            command_status::esme_rok);
+  ASSERT_EQ(run_smppd({"account", "remove", "acme", "--config", dir.config().string()}).exit_status,
+            0);
   raw_client removed(server->port());
-  EXPECT_EQ(removed.bind(command_id::bind_transmitter, "acme", "new"), command_status::esme_rinvsysid);
+  EXPECT_EQ(removed.bind(command_id::bind_transmitter, "acme", "new"),
+            command_status::esme_rinvsysid);
 }
 
 TEST_F(server_test, binds_and_submits_over_tls) {
@@ -363,7 +375,8 @@ TEST_F(server_test, a_client_that_never_reads_does_not_grow_memory_or_slow_other
   // 40 000 submits written without reading a single response.
   std::vector<std::uint8_t> burst;
   for (int i = 0; i < 40000; ++i) {
-    smpp::encode(smpp::make_pdu(make_submit("4512345678", "never read"), greedy->next_sequence()), burst);
+    smpp::encode(smpp::make_pdu(make_submit("4512345678", "never read"), greedy->next_sequence()),
+                 burst);
   }
   std::thread writer([&] { greedy->send_bytes(burst); });
   std::this_thread::sleep_for(1s);
@@ -377,7 +390,7 @@ TEST_F(server_test, a_client_that_never_reads_does_not_grow_memory_or_slow_other
   EXPECT_LT(held - before, 40 * 1024);
   std::this_thread::sleep_for(2s);
   EXPECT_LT(server->resident_kib() - held, 8 * 1024);  // slack for a slow (sanitizer) build
-  greedy.reset();  // closing unblocks the writer
+  greedy.reset();                                      // closing unblocks the writer
   writer.join();
 }
 
@@ -412,7 +425,10 @@ TEST_F(server_test, an_unknown_config_key_exits_2) {
 
 TEST_F(server_test, logs_never_contain_a_password) {
   start();
-  { raw_client c(server->port()); c.bind(command_id::bind_transceiver, "acme", "wrongpw1"); }
+  {
+    raw_client c(server->port());
+    c.bind(command_id::bind_transceiver, "acme", "wrongpw1");
+  }
   { auto c = bound(); }
   std::this_thread::sleep_for(200ms);
   const auto log = server->log();

@@ -79,7 +79,6 @@ smpp::submit_sm request_of(const json& response) {
   return *body;
 }
 
-
 class node_smpp_esme : public ::testing::Test {
  protected:
   // Lines appended to smppd.toml after [store] (simulator rules, for instance).

@@ -123,7 +123,8 @@ TEST_F(session_core_test, a_refused_bind_answers_the_status_and_closes) {
   smpp::bind_receiver b;
   b.system_id.assign("nobody");
   const auto events = feed(smpp::make_pdu(b, 5));
-  const auto after = core.on_bind_result(*events.bind, {command_status::esme_rinvsysid, {}, {}}, t0, wire);
+  const auto after =
+      core.on_bind_result(*events.bind, {command_status::esme_rinvsysid, {}, {}}, t0, wire);
   EXPECT_TRUE(after.close);
   const auto out = sent(wire);
   ASSERT_EQ(out.size(), 1u);

@@ -211,7 +211,8 @@ TEST(submit_validation, message_class_must_be_allowed_for_the_account) {
 
 TEST(submit_validation, message_class_may_carry_a_trailing_nul) {
   auto s = valid();
-  s.tlvs.set(tlv_tag::message_class, std::vector<std::uint8_t>{'s', 't', 'a', 'n', 'd', 'a', 'r', 'd', 0});
+  s.tlvs.set(tlv_tag::message_class,
+             std::vector<std::uint8_t>{'s', 't', 'a', 'n', 'd', 'a', 'r', 'd', 0});
   EXPECT_EQ(accepted(s).message_class, "standard");
 }
 
