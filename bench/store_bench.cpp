@@ -21,9 +21,9 @@
 
 namespace {
 
-using smppd::store::message_record;
-using smppd::store::message_state;
-using smppd::store::receipt_record;
+using smppd::core::message_record;
+using smppd::core::message_state;
+using smppd::core::receipt_record;
 using smppd::store::sqlite::message_store_options;
 using smppd::store::sqlite::sqlite_message_store;
 

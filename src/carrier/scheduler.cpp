@@ -23,32 +23,32 @@ T heap_pop(std::vector<T>& heap) {
 
 }  // namespace
 
-store::message_state to_message_state(dlr::receipt_status status) noexcept {
+core::message_state to_message_state(dlr::receipt_status status) noexcept {
   switch (status) {
     case dlr::receipt_status::enroute:
     case dlr::receipt_status::buffered:
-      return store::message_state::enroute;
+      return core::message_state::enroute;
     case dlr::receipt_status::delivrd:
-      return store::message_state::delivered;
+      return core::message_state::delivered;
     case dlr::receipt_status::expired:
-      return store::message_state::expired;
+      return core::message_state::expired;
     case dlr::receipt_status::deleted:
-      return store::message_state::deleted;
+      return core::message_state::deleted;
     case dlr::receipt_status::undeliv:
-      return store::message_state::undeliverable;
+      return core::message_state::undeliverable;
     case dlr::receipt_status::acceptd:
-      return store::message_state::accepted_final;
+      return core::message_state::accepted_final;
     case dlr::receipt_status::unknown:
-      return store::message_state::unknown;
+      return core::message_state::unknown;
     case dlr::receipt_status::rejectd:
-      return store::message_state::rejected;
+      return core::message_state::rejected;
   }
-  return store::message_state::unknown;
+  return core::message_state::unknown;
 }
 
 scheduler::scheduler(scheduler_settings settings) : settings_(settings) {}
 
-void scheduler::add(store::message_record message) {
+void scheduler::add(core::message_record message) {
   std::uint32_t index;
   if (!free_.empty()) {
     index = free_.back();
@@ -80,9 +80,9 @@ void scheduler::make_ready(handle h) {
   ready_[std::min<std::uint8_t>(s.message->priority, 3)].push_back(h);
 }
 
-store::message_record scheduler::take(handle h) {
+core::message_record scheduler::take(handle h) {
   slot& s = slots_[h.index];
-  store::message_record message = std::move(*s.message);
+  core::message_record message = std::move(*s.message);
   s.message.reset();
   ++s.generation;
   if (s.ready) --ready_live_;
@@ -117,9 +117,9 @@ void scheduler::compact_if_stale() {
   compact(scheduled_);
 }
 
-std::vector<store::message_record> scheduler::due(wall_time now, std::size_t max) {
+std::vector<core::message_record> scheduler::due(wall_time now, std::size_t max) {
   advance(now);
-  std::vector<store::message_record> out;
+  std::vector<core::message_record> out;
   out.reserve(std::min(max, ready_live_));
   for (int priority = 3; priority >= 0 && out.size() < max; --priority) {
     auto& queue = ready_[priority];
@@ -133,16 +133,16 @@ std::vector<store::message_record> scheduler::due(wall_time now, std::size_t max
   return out;
 }
 
-std::vector<store::message_record> scheduler::expired(wall_time now) {
+std::vector<core::message_record> scheduler::expired(wall_time now) {
   advance(now);
-  std::vector<store::message_record> out;
+  std::vector<core::message_record> out;
   out.swap(expired_out_);
   return out;
 }
 
-void scheduler::add_in_flight(store::message_record message, const verdict& v, wall_time now) {
+void scheduler::add_in_flight(core::message_record message, const verdict& v, wall_time now) {
   ++in_flight_count_;
-  const auto shared = std::make_shared<const store::message_record>(std::move(message));
+  const auto shared = std::make_shared<const core::message_record>(std::move(message));
   const std::uint64_t id = shared->id;
   if (v.enroute_first) {
     heap_push(in_flight_,

@@ -17,7 +17,7 @@
 #include "carrier/simulator.hpp"
 #include "common/clock.hpp"
 #include "dlr/receipt.hpp"
-#include "store/message_store.hpp"
+#include "core/message_store.hpp"
 
 namespace smppd::carrier {
 
@@ -28,13 +28,13 @@ struct outcome {
   dlr::receipt_status status = dlr::receipt_status::delivrd;
   std::uint32_t error = 0;  // gateway error code
   wall_time done_at{};
-  std::shared_ptr<const store::message_record> message;
+  std::shared_ptr<const core::message_record> message;
 
   bool is_final() const noexcept { return dlr::is_final(status); }
 };
 
 // The store's state for a receipt status (what record_outcome stores).
-store::message_state to_message_state(dlr::receipt_status status) noexcept;
+core::message_state to_message_state(dlr::receipt_status status) noexcept;
 
 struct scheduler_settings {
   // How long the carrier keeps a message it reported ENROUTE/BUFFERD as its verdict when
@@ -47,19 +47,19 @@ class scheduler {
   explicit scheduler(scheduler_settings settings = {});
 
   // A durable message waiting for the carrier (also at start-up, for unfinished messages).
-  void add(store::message_record message);
+  void add(core::message_record message);
 
   // Up to `max` messages whose schedule_delivery_time (if any) is <= now, highest priority
   // first, FIFO within a priority. Messages whose validity has passed are never returned:
   // they come out of expired().
-  std::vector<store::message_record> due(wall_time now, std::size_t max);
+  std::vector<core::message_record> due(wall_time now, std::size_t max);
   // Messages whose validity_period passed (<= now) before they were handed over. Each
   // completes as EXPIRED, error 0, done at its validity_period.
-  std::vector<store::message_record> expired(wall_time now);
+  std::vector<core::message_record> expired(wall_time now);
 
   // A message handed over at `now` with the simulator's verdict. completed() reports it
   // after the verdict's delay (EXPIRED at its validity_period if that comes first).
-  void add_in_flight(store::message_record message, const verdict& v, wall_time now);
+  void add_in_flight(core::message_record message, const verdict& v, wall_time now);
   // Reports whose time has come (done_at <= now), oldest first; a message's ENROUTE comes
   // before its final report.
   std::vector<outcome> completed(wall_time now);
@@ -81,7 +81,7 @@ class scheduler {
     std::uint32_t generation;
   };
   struct slot {
-    std::optional<store::message_record> message;
+    std::optional<core::message_record> message;
     std::uint32_t generation = 0;
     bool ready = false;  // its handle is in ready_ (else in scheduled_)
   };
@@ -108,7 +108,7 @@ class scheduler {
   bool live(handle h) const noexcept {
     return slots_[h.index].generation == h.generation && slots_[h.index].message.has_value();
   }
-  store::message_record take(handle h);
+  core::message_record take(handle h);
   void advance(wall_time now);
   void make_ready(handle h);
   void compact_if_stale();
@@ -123,7 +123,7 @@ class scheduler {
   std::size_t ready_live_ = 0;   // live handles in ready_
   min_heap<timed> scheduled_;    // by schedule_delivery_time
   min_heap<timed> validity_;     // by validity_period; entries go stale when handed over
-  std::vector<store::message_record> expired_out_;
+  std::vector<core::message_record> expired_out_;
 
   min_heap<pending> in_flight_;
   std::size_t in_flight_count_ = 0;  // messages (not reports) with the carrier

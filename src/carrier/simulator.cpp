@@ -48,7 +48,7 @@ verdict simulator::decide(std::string_view destination_addr) const {
   return default_;
 }
 
-std::size_t simulator::parts(const store::message_record& message) noexcept {
+std::size_t simulator::parts(const core::message_record& message) noexcept {
   const auto counted = text::count_parts(message.data_coding, std::span(message.payload));
   if (counted) return std::max<std::size_t>(*counted, 1);
   return std::max<std::size_t>(message.parts, 1);

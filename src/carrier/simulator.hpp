@@ -12,7 +12,7 @@
 
 #include "config/config.hpp"
 #include "dlr/receipt.hpp"
-#include "store/message_store.hpp"
+#include "core/message_store.hpp"
 
 namespace smppd::carrier {
 
@@ -32,7 +32,7 @@ class simulator {
   // already rejects those, so this only fires for a hand-built config).
   explicit simulator(const config::simulator_config& config);
 
-  verdict decide(const store::message_record& message) const {
+  verdict decide(const core::message_record& message) const {
     return decide(message.destination_addr);
   }
   verdict decide(std::string_view destination_addr) const;
@@ -40,7 +40,7 @@ class simulator {
   // How many concatenated parts the carrier receives for this message: text::count_parts of
   // its payload, or the stored `parts` when the payload does not segment (it was validated
   // on submit, so that does not happen in practice). At least 1.
-  static std::size_t parts(const store::message_record& message) noexcept;
+  static std::size_t parts(const core::message_record& message) noexcept;
 
  private:
   verdict default_;

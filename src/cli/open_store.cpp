@@ -13,7 +13,7 @@ void require_sqlite(const config::config& cfg) {
 }
 }  // namespace
 
-std::unique_ptr<store::message_store> open_message_store(const config::config& cfg) {
+std::unique_ptr<core::message_store> open_message_store(const config::config& cfg) {
   require_sqlite(cfg);
   store::sqlite::message_store_options options;
   options.max_pending_per_account = cfg.dlr.max_pending_per_account;
@@ -21,7 +21,7 @@ std::unique_ptr<store::message_store> open_message_store(const config::config& c
   return std::make_unique<store::sqlite::sqlite_message_store>(cfg.store.sqlite_path, options);
 }
 
-std::unique_ptr<store::account_store> open_account_store(const config::config& cfg) {
+std::unique_ptr<core::account_store> open_account_store(const config::config& cfg) {
   require_sqlite(cfg);
   auto db = std::make_shared<store::sqlite::database>(cfg.store.sqlite_path);
   return std::make_unique<store::sqlite::sqlite_account_store>(std::move(db));

@@ -13,7 +13,7 @@
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "gateway/engine.hpp"
-#include "server/message_sink.hpp"
+#include "core/message_sink.hpp"
 #include "server/server.hpp"
 
 namespace smppd::cli {
@@ -30,7 +30,7 @@ std::string random_password() {
 
 // A fresh store gets one account, so a newcomer can bind at once; its password is shown
 // this once and never again.
-void create_demo_account_if_empty(store::account_store& accounts, const config::config& cfg) {
+void create_demo_account_if_empty(core::account_store& accounts, const config::config& cfg) {
   if (!accounts.list().empty()) return;
   const std::string password = random_password();
   account::account demo;
@@ -57,11 +57,11 @@ void raise_descriptor_limit() {
 }
 
 // `serve --discard`: the SMPP front alone, for benchmarking it; nothing is stored.
-int run_front_only(const config::config& cfg, store::account_store& accounts,
+int run_front_only(const config::config& cfg, core::account_store& accounts,
                    std::shared_ptr<spdlog::logger> log) {
   log->warn("--discard: messages are acknowledged and thrown away, no receipts (benchmarks only)");
-  server::counting_sink sink;
-  server::no_receipts receipts;
+  core::counting_sink sink;
+  core::no_receipts receipts;
   server::server front(cfg, accounts, sink, receipts, log);
   front.listen();
   front.run();

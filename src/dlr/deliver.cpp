@@ -32,11 +32,11 @@ std::string reference_text(std::span<const std::uint8_t> user_message_reference)
   return out;
 }
 
-std::optional<store::receipt_record> receipt_for(const store::message_record& message,
+std::optional<core::receipt_record> receipt_for(const core::message_record& message,
                                                  receipt_status status, std::uint32_t error,
                                                  wall_time done_at) {
   if (!wants_receipt(message.registered_delivery, status)) return std::nullopt;
-  store::receipt_record r;
+  core::receipt_record r;
   r.system_id = message.system_id;
   r.message_id = message.id;
   r.text = format(make_receipt(format_message_id(message.id), message.submitted_at, done_at, status,
@@ -54,7 +54,7 @@ std::optional<store::receipt_record> receipt_for(const store::message_record& me
   return r;
 }
 
-smpp::deliver_sm make_deliver_sm(const store::receipt_record& receipt) {
+smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt) {
   smpp::deliver_sm pdu;
   pdu.source_addr_ton = receipt.source_addr_ton;
   pdu.source_addr_npi = receipt.source_addr_npi;

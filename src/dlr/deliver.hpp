@@ -11,7 +11,7 @@
 #include "common/clock.hpp"
 #include "dlr/receipt.hpp"
 #include "smpp/message_pdus.hpp"
-#include "store/message_store.hpp"
+#include "core/message_store.hpp"
 
 namespace smppd::dlr {
 
@@ -35,7 +35,7 @@ inline constexpr std::uint8_t network_type_gsm = 3;
 // The receipt for a message's outcome, or nullopt when registered_delivery does not ask for
 // it. id = the decimal message id; source = the message's destination (TON as stored, 1),
 // destination = its source; created_at = done_at; receipt_id is left 0 (the store assigns).
-std::optional<store::receipt_record> receipt_for(const store::message_record& message,
+std::optional<core::receipt_record> receipt_for(const core::message_record& message,
                                                  receipt_status status, std::uint32_t error,
                                                  wall_time done_at);
 
@@ -43,6 +43,6 @@ std::optional<store::receipt_record> receipt_for(const store::message_record& me
 // TLVs receipted_message_id (0x001E), message_state (0x0427), network_error_code (0x0423:
 // GSM, then err = error & 0xFFF as 2 octets, as in the text) when there is an error, and
 // user_message_reference (0x0204) exactly as submitted when there was one.
-smpp::deliver_sm make_deliver_sm(const store::receipt_record& receipt);
+smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt);
 
 }  // namespace smppd::dlr

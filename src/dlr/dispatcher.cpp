@@ -131,12 +131,12 @@ void dispatcher::pop_age(account& a) {
   a.age.pop_back();
 }
 
-std::size_t dispatcher::enqueue(store::receipt_record receipt) {
+std::size_t dispatcher::enqueue(core::receipt_record receipt) {
   const std::uint64_t id = receipt.receipt_id;
   if (nodes_.contains(id)) return 0;
   account& a = account_for(receipt.system_id);
   node& n = nodes_[id];
-  n.receipt = std::make_shared<const store::receipt_record>(std::move(receipt));
+  n.receipt = std::make_shared<const core::receipt_record>(std::move(receipt));
   n.owner = &a;
   queue_back(n, id);
   a.age.push_back(id);

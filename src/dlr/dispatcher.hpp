@@ -1,7 +1,7 @@
 #pragma once
 // The per-account receipt queues and their spreading over the account's receiver and
 // transceiver sessions (contract, "Delivery receipts"). Pure and single-threaded: the
-// server calls it under its own lock and sends what assign() returns.
+// gateway engine calls it under its own lock and sends what assign() returns.
 //
 //   enqueue(receipt)  once the receipt is durable (store::record_outcome done)
 //   add_session / remove_session  when a receiver or transceiver binds / ends
@@ -27,7 +27,7 @@
 
 #include "common/clock.hpp"
 #include "config/config.hpp"
-#include "store/message_store.hpp"
+#include "core/message_store.hpp"
 
 namespace smppd::dlr {
 
@@ -53,7 +53,7 @@ inline dispatcher_settings make_dispatcher_settings(const config::dlr_config& c)
 // Send `receipt` (dlr::make_deliver_sm) on `session`, then report its ack with acked().
 struct assignment {
   session_id session = 0;
-  std::shared_ptr<const store::receipt_record> receipt;
+  std::shared_ptr<const core::receipt_record> receipt;
 };
 
 enum class ack_result : std::uint8_t {
@@ -77,7 +77,7 @@ class dispatcher {
   // A durable receipt (receipt_id set by the store, unique). A receipt_id already known is
   // ignored. Returns how many of the account's oldest receipts (lowest receipt_id, as the
   // store drops them) were dropped for the cap.
-  std::size_t enqueue(store::receipt_record receipt);
+  std::size_t enqueue(core::receipt_record receipt);
 
   // What to send now: each queued receipt to the account's session with the fewest
   // unacknowledged deliver_sm (ties in turn), never beyond a session's window. Retries
@@ -106,7 +106,7 @@ class dispatcher {
   enum class where : std::uint8_t { queued, waiting_retry, in_flight };
   struct account;
   struct node {
-    std::shared_ptr<const store::receipt_record> receipt;
+    std::shared_ptr<const core::receipt_record> receipt;
     account* owner = nullptr;
     where state = where::queued;
     bool dropped = false;     // dropped while in flight: forgotten at its ack

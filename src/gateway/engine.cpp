@@ -11,35 +11,6 @@
 namespace smppd::gateway {
 namespace {
 
-store::message_record to_record(server::accepted_message&& accepted) {
-  auto& r = accepted.request;
-  store::message_record m;
-  m.id = accepted.id;
-  m.system_id = std::move(accepted.system_id);
-  m.source_addr_ton = r.source_addr_ton;
-  m.source_addr_npi = r.source_addr_npi;
-  m.source_addr = std::move(r.source_addr);
-  m.dest_addr_ton = r.dest_addr_ton;
-  m.dest_addr_npi = r.dest_addr_npi;
-  m.destination_addr = std::move(r.destination_addr);
-  m.service_type = std::move(r.service_type);
-  m.esm_class = r.esm_class;
-  m.protocol_id = r.protocol_id;
-  m.data_coding = r.data_coding;
-  m.payload = std::move(r.payload);
-  m.requested_priority = r.requested_priority;
-  m.priority = r.priority;
-  m.user_message_reference = std::move(r.user_message_reference);
-  m.message_class = std::move(r.message_class);
-  m.flash = r.flash;
-  m.registered_delivery = r.registered_delivery;
-  m.schedule_delivery_time = r.schedule_delivery_time;
-  m.validity_period = r.validity_period;
-  m.submitted_at = accepted.submitted_at;
-  m.parts = static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(m), 0xFFFF));
-  return m;
-}
-
 wall_time wall_now() { return std::chrono::system_clock::now(); }
 
 }  // namespace
@@ -50,7 +21,7 @@ engine_settings make_engine_settings(const config::config& cfg) {
   return s;
 }
 
-engine::engine(store::message_store& store, const config::simulator_config& simulator,
+engine::engine(core::message_store& store, const config::simulator_config& simulator,
                engine_settings settings, std::shared_ptr<spdlog::logger> log)
     : store_(store),
       simulator_(simulator),
@@ -102,9 +73,10 @@ void engine::stop() {
 
 // ---- the SMPP side -------------------------------------------------------------------
 
-void engine::accept(server::accepted_message message,
+void engine::accept(core::message_record record,
                     std::function<void(smpp::command_status)> done) {
-  auto record = to_record(std::move(message));
+  record.parts =
+      static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
   auto for_carrier = record;
   store_.append(std::move(record),
                 [this, done = std::move(done),
@@ -112,7 +84,7 @@ void engine::accept(server::accepted_message message,
                   note_store_result(ec, "append");
                   if (ec) {
                     counters_.refused.fetch_add(1, std::memory_order_relaxed);
-                    done(ec == store::errc::full ? smpp::command_status::esme_rmsgqful
+                    done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
                                                  : smpp::command_status::esme_rsyserr);
                     return;
                   }
@@ -123,7 +95,7 @@ void engine::accept(server::accepted_message message,
 }
 
 void engine::attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
-                    std::weak_ptr<server::receipt_target> target) {
+                    std::weak_ptr<core::receipt_target> target) {
   {
     std::lock_guard lock(receipts_mutex_);
     if (!dispatcher_.add_session(session, system_id, window)) return;
@@ -141,7 +113,7 @@ void engine::detach(std::uint64_t session) {
   dispatch();
 }
 
-void engine::acked(std::uint64_t session, std::span<const server::receipt_ack> acks) {
+void engine::acked(std::uint64_t session, std::span<const core::receipt_ack> acks) {
   std::vector<std::uint64_t> done;
   bool retry = false;
   {
@@ -231,7 +203,7 @@ void engine::turn() {
     const auto at = m.validity_period.value_or(now);
     const auto id = m.id;
     record({id, dlr::receipt_status::expired, 0, at,
-            std::make_shared<const store::message_record>(std::move(m))});
+            std::make_shared<const core::message_record>(std::move(m))});
   }
   auto due = scheduler_.due(now, settings_.max_due_per_turn);
   for (auto& m : due) {
@@ -327,8 +299,8 @@ void engine::dispatch() {
   if (!delivering_.load(std::memory_order_relaxed)) return;
   struct batch {
     std::uint64_t session;
-    std::shared_ptr<server::receipt_target> target;
-    std::vector<server::receipt_ptr> receipts;
+    std::shared_ptr<core::receipt_target> target;
+    std::vector<core::receipt_ptr> receipts;
   };
   std::vector<batch> out;
   {

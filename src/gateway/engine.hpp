@@ -36,9 +36,9 @@
 #include "carrier/simulator.hpp"
 #include "config/config.hpp"
 #include "dlr/dispatcher.hpp"
-#include "server/message_sink.hpp"
-#include "server/receipt_source.hpp"
-#include "store/message_store.hpp"
+#include "core/message_sink.hpp"
+#include "core/receipt_source.hpp"
+#include "core/message_store.hpp"
 
 namespace smppd::gateway {
 
@@ -74,9 +74,9 @@ struct engine_counters {
   std::uint64_t receipts_expired = 0;  // beyond retention
 };
 
-class engine final : public server::message_sink, public server::receipt_source {
+class engine final : public core::message_sink, public core::receipt_source {
  public:
-  engine(store::message_store& store, const config::simulator_config& simulator,
+  engine(core::message_store& store, const config::simulator_config& simulator,
          engine_settings settings, std::shared_ptr<spdlog::logger> log);
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
@@ -93,15 +93,15 @@ class engine final : public server::message_sink, public server::receipt_source 
   // (their io threads have stopped); what they carry stays in the store for the next start.
   void stop_delivering() { delivering_.store(false); }
 
-  // server::message_sink
-  void accept(server::accepted_message message,
+  // core::message_sink
+  void accept(core::message_record message,
               std::function<void(smpp::command_status)> done) override;
 
-  // server::receipt_source
+  // core::receipt_source
   void attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
-              std::weak_ptr<server::receipt_target> target) override;
+              std::weak_ptr<core::receipt_target> target) override;
   void detach(std::uint64_t session) override;
-  void acked(std::uint64_t session, std::span<const server::receipt_ack> acks) override;
+  void acked(std::uint64_t session, std::span<const core::receipt_ack> acks) override;
 
   engine_counters counters() const;
   std::size_t pending_receipts();  // unacknowledged, all accounts
@@ -109,8 +109,8 @@ class engine final : public server::message_sink, public server::receipt_source 
  private:
   // Work handed to the engine thread by other threads.
   struct inbox {
-    std::vector<store::message_record> messages;  // durable, for the scheduler
-    std::vector<store::receipt_record> receipts;  // durable, for the dispatcher
+    std::vector<core::message_record> messages;  // durable, for the scheduler
+    std::vector<core::receipt_record> receipts;  // durable, for the dispatcher
     std::vector<carrier::outcome> failed;         // not recorded: tried again later
     bool wake_posted = false;
   };
@@ -125,7 +125,7 @@ class engine final : public server::message_sink, public server::receipt_source 
   void arm_timer();
   void note_store_result(const std::error_code& ec, const char* what);
 
-  store::message_store& store_;
+  core::message_store& store_;
   carrier::simulator simulator_;
   engine_settings settings_;
   std::shared_ptr<spdlog::logger> log_;
@@ -148,7 +148,7 @@ class engine final : public server::message_sink, public server::receipt_source 
 
   std::mutex receipts_mutex_;  // the dispatcher and the session targets
   dlr::dispatcher dispatcher_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<server::receipt_target>> targets_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<core::receipt_target>> targets_;
 
   std::atomic<bool> store_failing_{false};
   std::atomic<bool> delivering_{true};

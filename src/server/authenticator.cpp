@@ -11,7 +11,7 @@
 
 namespace smppd::server {
 
-authenticator::authenticator(store::account_store& accounts, bind_registry& registry)
+authenticator::authenticator(core::account_store& accounts, bind_registry& registry)
     : accounts_(accounts), registry_(registry) {
   if (RAND_bytes(key_, sizeof key_) != 1)
     throw std::runtime_error("no random bytes for the bind cache");

@@ -11,13 +11,13 @@
 
 #include "server/bind_registry.hpp"
 #include "server/session_core.hpp"
-#include "store/account_store.hpp"
+#include "core/account_store.hpp"
 
 namespace smppd::server {
 
 class authenticator {
  public:
-  authenticator(store::account_store& accounts, bind_registry& registry);
+  authenticator(core::account_store& accounts, bind_registry& registry);
 
   // ESME_RINVSYSID for an unknown system_id, ESME_RINVPASWD for a wrong password,
   // ESME_RBINDFAIL when the account has max_binds sessions already; ESME_ROK registers
@@ -30,7 +30,7 @@ class authenticator {
  private:
   std::string password_mac(const std::string& system_id, const std::string& password) const;
 
-  store::account_store& accounts_;
+  core::account_store& accounts_;
   bind_registry& registry_;
   std::mutex mutex_;  // the store connection and the cache
   unsigned char key_[32];

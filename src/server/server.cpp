@@ -61,8 +61,8 @@ std::string address_of(const tcp::acceptor& acceptor) {
 
 }  // namespace
 
-server::server(const config::config& cfg, store::account_store& accounts, message_sink& sink,
-               receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
+server::server(const config::config& cfg, core::account_store& accounts, core::message_sink& sink,
+               core::receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
                std::uint64_t message_id_floor)
     : config_(cfg),
       auth_(accounts, registry_),

@@ -16,7 +16,7 @@
 
 #include "config/config.hpp"
 #include "server/server_context.hpp"
-#include "store/account_store.hpp"
+#include "core/account_store.hpp"
 
 namespace smppd::server {
 
@@ -24,8 +24,8 @@ class server {
  public:
   // `sink` takes accepted messages, `receipts` feeds receiver sessions; both outlive the
   // server. New message ids are above `message_id_floor` (the highest one stored).
-  server(const config::config& cfg, store::account_store& accounts, message_sink& sink,
-         receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
+  server(const config::config& cfg, core::account_store& accounts, core::message_sink& sink,
+         core::receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
          std::uint64_t message_id_floor = 0);
   ~server();
 

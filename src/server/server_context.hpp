@@ -14,8 +14,8 @@
 #include "common/message_id.hpp"
 #include "server/authenticator.hpp"
 #include "server/bind_registry.hpp"
-#include "server/message_sink.hpp"
-#include "server/receipt_source.hpp"
+#include "core/message_sink.hpp"
+#include "core/receipt_source.hpp"
 #include "server/session_core.hpp"
 
 namespace smppd::server {
@@ -84,8 +84,8 @@ struct server_context {
 
   authenticator& auth;
   bind_registry& registry;
-  message_sink& sink;
-  receipt_source& receipts;
+  core::message_sink& sink;
+  core::receipt_source& receipts;
   message_ids& ids;
   asio::thread_pool& auth_pool;
   std::shared_ptr<spdlog::logger> log;

@@ -56,7 +56,7 @@ void trim(std::vector<std::uint8_t>& buffer) {
 
 template <class Stream>
 class session final : public session_base,
-                      public receipt_target,
+                      public core::receipt_target,
                       public std::enable_shared_from_this<session<Stream>> {
   static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
@@ -96,7 +96,7 @@ class session final : public session_base,
     });
   }
 
-  void deliver(std::vector<receipt_ptr> receipts) override {
+  void deliver(std::vector<core::receipt_ptr> receipts) override {
     asio::post(executor(), [self = this->shared_from_this(), receipts = std::move(receipts)] {
       self->send_receipts(receipts);
     });
@@ -327,8 +327,12 @@ class session final : public session_base,
         });
       }
     };
-    context_.sink.accept(accepted_message{id, core_.system_id(), wall, std::move(request)},
-                         std::move(done));
+    core::message_record message;
+    static_cast<smpp::submit_request&>(message) = std::move(request);
+    message.id = id;
+    message.system_id = core_.system_id();
+    message.submitted_at = wall;
+    context_.sink.accept(std::move(message), std::move(done));
   }
 
   void submit_done(std::uint32_t sequence_number, std::uint64_t id, smpp::command_status status) {
@@ -341,7 +345,7 @@ class session final : public session_base,
   }
 
   // Receipts the engine assigned to this session, as deliver_sm within the window.
-  void send_receipts(const std::vector<receipt_ptr>& receipts) {
+  void send_receipts(const std::vector<core::receipt_ptr>& receipts) {
     const auto now = std::chrono::steady_clock::now();
     for (const auto& receipt : receipts) {
       if (closing_ || !core_.can_receive()) return;  // detach gave them back already
@@ -444,7 +448,7 @@ class session final : public session_base,
   std::vector<std::uint8_t> writing_;  // output being written
   std::vector<std::uint8_t> tls_buffer_;
   std::vector<std::pair<std::uint32_t, std::uint64_t>> deliveries_;  // deliver_sm seq → receipt
-  std::vector<receipt_ack> acks_;  // collected over one read, reported together
+  std::vector<core::receipt_ack> acks_;  // collected over one read, reported together
   std::string close_reason_;
   steady_time close_deadline_{};
   steady_time armed_deadline_ = steady_time::max();

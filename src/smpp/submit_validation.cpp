@@ -66,15 +66,6 @@ command_status check_payload(std::uint8_t data_coding, std::uint8_t esm_class,
 
 }  // namespace
 
-std::string submit_request::user_message_reference_text() const {
-  if (user_message_reference.size() == 2) {
-    return std::to_string((user_message_reference[0] << 8) | user_message_reference[1]);
-  }
-  std::string text(user_message_reference.begin(), user_message_reference.end());
-  if (!text.empty() && text.back() == '\0') text.pop_back();
-  return text;
-}
-
 submit_validation validate_submit_sm(const submit_sm& pdu, const submit_policy& policy,
                                      wall_time now) {
   submit_request out;
@@ -98,7 +89,6 @@ submit_validation validate_submit_sm(const submit_sm& pdu, const submit_policy& 
   if (const auto tlv_payload = pdu.tlvs.find(tlv_tag::message_payload)) {
     if (!pdu.short_message.empty()) return command_status::esme_rinvmsglen;
     payload = tlv_payload->value;
-    out.payload_from_tlv = true;
   }
   if (const auto status = check_payload(pdu.data_coding, pdu.esm_class, payload);
       status != command_status::esme_rok) {

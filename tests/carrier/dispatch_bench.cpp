@@ -17,8 +17,8 @@ using namespace smppd;
 
 const wall_time t0 = wall_time{} + std::chrono::hours(24 * 365 * 55);
 
-store::message_record sample(std::uint64_t id) {
-  store::message_record m;
+core::message_record sample(std::uint64_t id) {
+  core::message_record m;
   m.id = id;
   m.system_id = "bench";
   m.source_addr_ton = 5;
@@ -58,7 +58,7 @@ BENCHMARK(scheduler_only);
 void dispatcher_only(benchmark::State& state) {
   dlr::dispatcher d;
   for (dlr::session_id s = 1; s <= 4; ++s) d.add_session(s, "bench", 64);
-  store::receipt_record r;
+  core::receipt_record r;
   r.system_id = "bench";
   r.text = std::string(110, 'r');
   std::uint64_t id = 0;

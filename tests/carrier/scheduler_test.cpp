@@ -12,8 +12,8 @@ using dlr::receipt_status;
 
 const wall_time t0 = wall_time{} + std::chrono::hours(24 * 365 * 55);
 
-store::message_record msg(std::uint64_t id, std::uint8_t priority = 0) {
-  store::message_record m;
+core::message_record msg(std::uint64_t id, std::uint8_t priority = 0) {
+  core::message_record m;
   m.id = id;
   m.system_id = "acme";
   m.destination_addr = "4512345678";
@@ -22,7 +22,7 @@ store::message_record msg(std::uint64_t id, std::uint8_t priority = 0) {
   return m;
 }
 
-std::vector<std::uint64_t> ids(const std::vector<store::message_record>& v) {
+std::vector<std::uint64_t> ids(const std::vector<core::message_record>& v) {
   std::vector<std::uint64_t> out;
   for (const auto& m : v) out.push_back(m.id);
   return out;
@@ -241,15 +241,15 @@ TEST(carrier_scheduler, wakes_at_the_earliest_of_schedule_validity_and_verdict) 
 }
 
 TEST(carrier_scheduler, maps_receipt_statuses_to_stored_states) {
-  EXPECT_EQ(to_message_state(receipt_status::delivrd), store::message_state::delivered);
-  EXPECT_EQ(to_message_state(receipt_status::acceptd), store::message_state::accepted_final);
-  EXPECT_EQ(to_message_state(receipt_status::undeliv), store::message_state::undeliverable);
-  EXPECT_EQ(to_message_state(receipt_status::expired), store::message_state::expired);
-  EXPECT_EQ(to_message_state(receipt_status::rejectd), store::message_state::rejected);
-  EXPECT_EQ(to_message_state(receipt_status::unknown), store::message_state::unknown);
-  EXPECT_EQ(to_message_state(receipt_status::deleted), store::message_state::deleted);
-  EXPECT_EQ(to_message_state(receipt_status::enroute), store::message_state::enroute);
-  EXPECT_EQ(to_message_state(receipt_status::buffered), store::message_state::enroute);
+  EXPECT_EQ(to_message_state(receipt_status::delivrd), core::message_state::delivered);
+  EXPECT_EQ(to_message_state(receipt_status::acceptd), core::message_state::accepted_final);
+  EXPECT_EQ(to_message_state(receipt_status::undeliv), core::message_state::undeliverable);
+  EXPECT_EQ(to_message_state(receipt_status::expired), core::message_state::expired);
+  EXPECT_EQ(to_message_state(receipt_status::rejectd), core::message_state::rejected);
+  EXPECT_EQ(to_message_state(receipt_status::unknown), core::message_state::unknown);
+  EXPECT_EQ(to_message_state(receipt_status::deleted), core::message_state::deleted);
+  EXPECT_EQ(to_message_state(receipt_status::enroute), core::message_state::enroute);
+  EXPECT_EQ(to_message_state(receipt_status::buffered), core::message_state::enroute);
 }
 
 TEST(carrier_scheduler, lets_many_messages_with_validity_flow_through) {

@@ -54,7 +54,7 @@ TEST(carrier_simulator, keeps_the_first_rule_for_a_repeated_prefix) {
 
 TEST(carrier_simulator, decides_from_the_message_destination) {
   const simulator sim(sample_config());
-  store::message_record m;
+  core::message_record m;
   m.destination_addr = "4599777";
   m.source_addr = "4512345";
   EXPECT_EQ(sim.decide(m).error, 0x107Eu);
@@ -76,8 +76,8 @@ TEST(carrier_simulator, refuses_an_unknown_status) {
   EXPECT_THROW(simulator{c}, config::config_error);
 }
 
-store::message_record message_with(std::uint8_t data_coding, std::size_t octets) {
-  store::message_record m;
+core::message_record message_with(std::uint8_t data_coding, std::size_t octets) {
+  core::message_record m;
   m.data_coding = data_coding;
   m.payload.assign(octets, 'a');
   return m;

@@ -19,8 +19,8 @@ wall_time at(int y, unsigned mo, unsigned d, int h, int mi, int s = 0) {
   return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};
 }
 
-store::message_record message(std::uint8_t registered_delivery = 1) {
-  store::message_record m;
+core::message_record message(std::uint8_t registered_delivery = 1) {
+  core::message_record m;
   m.id = 1234567890123456789ull;
   m.system_id = "acme";
   m.source_addr_ton = 5;

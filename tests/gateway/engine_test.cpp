@@ -22,14 +22,14 @@ namespace {
 
 using namespace std::chrono_literals;
 using smppd::gateway::engine;
-using smppd::server::accepted_message;
-using smppd::server::receipt_ack;
-using smppd::server::receipt_ptr;
+using smppd::core::message_record;
+using smppd::core::receipt_ack;
+using smppd::core::receipt_ptr;
 using smppd::smpp::command_status;
 using smppd::store::sqlite::sqlite_message_store;
 
 // A receiver session: records what it was given.
-class fake_session final : public smppd::server::receipt_target {
+class fake_session final : public smppd::core::receipt_target {
  public:
   void deliver(std::vector<receipt_ptr> receipts) override {
     std::lock_guard lock(mutex_);
@@ -102,18 +102,21 @@ class engine_test : public ::testing::Test {
     stores_.clear();
   }
 
-  accepted_message message(std::string destination, std::uint8_t registered_delivery = 1) {
-    accepted_message m{next_id_++, "acme", std::chrono::system_clock::now(), {}};
-    m.request.source_addr_ton = 5;
-    m.request.source_addr = "Acme";
-    m.request.dest_addr_ton = 1;
-    m.request.dest_addr_npi = 1;
-    m.request.destination_addr = std::move(destination);
-    m.request.registered_delivery = registered_delivery;
-    m.request.payload = {'h', 'i'};
+  message_record message(std::string destination, std::uint8_t registered_delivery = 1) {
+    message_record m;
+    m.id = next_id_++;
+    m.system_id = "acme";
+    m.submitted_at = std::chrono::system_clock::now();
+    m.source_addr_ton = 5;
+    m.source_addr = "Acme";
+    m.dest_addr_ton = 1;
+    m.dest_addr_npi = 1;
+    m.destination_addr = std::move(destination);
+    m.registered_delivery = registered_delivery;
+    m.payload = {'h', 'i'};
     return m;
   }
-  static command_status submit(engine& e, accepted_message m) {
+  static command_status submit(engine& e, message_record m) {
     std::promise<command_status> p;
     e.accept(std::move(m), [&](command_status s) { p.set_value(s); });
     return p.get_future().get();
@@ -232,7 +235,7 @@ TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_ther
   int full = 0;
   for (int i = 0; i < 50; ++i) {
     auto m = message("4512345678");
-    m.request.payload.assign(3000, 'x');
+    m.payload.assign(3000, 'x');
     full += submit(e, std::move(m)) == command_status::esme_rmsgqful ? 1 : 0;
   }
   EXPECT_GT(full, 0);
@@ -241,7 +244,7 @@ TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_ther
 
   store.set_max_pages(1u << 30);
   auto m = message("4512345678");
-  m.request.payload.assign(3000, 'x');
+  m.payload.assign(3000, 'x');
   EXPECT_EQ(submit(e, std::move(m)), command_status::esme_rok);
   EXPECT_NE(log_text_.str().find("writes succeed again"), std::string::npos) << log_text_.str();
 }
@@ -252,7 +255,7 @@ TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   auto m = message("4512345678");
-  m.request.user_message_reference.assign(4000, 'r');  // the receipt needs new pages too
+  m.user_message_reference.assign(4000, 'r');  // the receipt needs new pages too
   ASSERT_EQ(submit(e, std::move(m)), command_status::esme_rok);
   store.flush();
   store.set_max_pages(1);

@@ -183,7 +183,6 @@ TEST(submit_validation, message_payload_replaces_an_empty_short_message) {
   ASSERT_TRUE(s.tlvs.set(tlv_tag::message_payload, long_text));
   const auto r = accepted(s);
   EXPECT_EQ(r.payload, long_text);
-  EXPECT_TRUE(r.payload_from_tlv);
 }
 
 TEST(submit_validation, message_payload_with_a_short_message_is_rinvmsglen) {

@@ -2,22 +2,24 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <future>
 #include <memory>
 #include <thread>
 
+#include "store/sqlite/columns.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using smppd::wall_time;
-using smppd::store::errc;
-using smppd::store::message_record;
-using smppd::store::message_state;
-using smppd::store::receipt_record;
+using smppd::core::errc;
+using smppd::core::message_record;
+using smppd::core::message_state;
+using smppd::core::receipt_record;
 using smppd::store::sqlite::message_store_options;
 using smppd::store::sqlite::sqlite_message_store;
 
@@ -117,8 +119,36 @@ class message_store_test : public ::testing::Test {
     return n;
   }
 
+  // The columns of `table`, as "a, b, c" in the schema's order.
+  std::string columns_of(const std::string& table) const {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2(db_file().c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    const auto sql = "SELECT name FROM pragma_table_info('" + table + "')";
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr), SQLITE_OK);
+    std::string out;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      if (!out.empty()) out += ", ";
+      out += reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return out;
+  }
+
   std::filesystem::path dir_;
 };
+
+std::vector<std::string> sorted_names(const std::string& list) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at <= list.size();) {
+    const auto end = std::min(list.find(", ", at), list.size());
+    out.push_back(list.substr(at, end - at));
+    at = end + 2;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 TEST(message_state_test, only_delivered_and_later_states_are_final) {
   EXPECT_FALSE(is_final(message_state::accepted));
@@ -133,6 +163,15 @@ TEST(store_errc_test, error_codes_name_the_store_and_the_problem) {
   EXPECT_STREQ(ec.category().name(), "smppd.store");
   EXPECT_EQ(ec.message(), "the message store is full");
   EXPECT_TRUE(ec == errc::full);
+}
+
+// The records' field lists drive the statements; the schema, written once per version in
+// database.cpp, must have exactly those columns.
+TEST_F(message_store_test, schema_columns_are_exactly_the_records_fields) {
+  { auto store = open(); }
+  using smppd::store::sqlite::column_list;
+  EXPECT_EQ(sorted_names(columns_of("messages")), sorted_names(column_list<message_record>()));
+  EXPECT_EQ(sorted_names(columns_of("receipts")), sorted_names(column_list<receipt_record>()));
 }
 
 TEST_F(message_store_test, appended_message_reads_back_field_by_field_after_reopening) {

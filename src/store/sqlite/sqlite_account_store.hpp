@@ -2,12 +2,12 @@
 
 #include <memory>
 
-#include "store/account_store.hpp"
+#include "core/account_store.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace smppd::store::sqlite {
 
-class sqlite_account_store final : public account_store {
+class sqlite_account_store final : public core::account_store {
  public:
   explicit sqlite_account_store(std::shared_ptr<database> db) : db_(std::move(db)) {}
 

@@ -5,25 +5,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "store/sqlite/columns.hpp"
+
 namespace smppd::store::sqlite {
 namespace {
 
-constexpr std::string_view message_columns =
-    "id, system_id, source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, "
-    "dest_addr_npi, destination_addr, service_type, esm_class, protocol_id, data_coding, "
-    "payload, parts, requested_priority, priority, user_message_reference, message_class, "
-    "flash, registered_delivery, schedule_delivery_time, validity_period, submitted_at, state, "
-    "done_at, error_code";
-
-constexpr std::string_view receipt_columns =
-    "receipt_id, system_id, message_id, text, message_state, network_error, source_addr_ton, "
-    "source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, destination_addr, "
-    "user_message_reference, created_at";
-
-std::int64_t to_ms(wall_time t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-wall_time from_ms(std::int64_t ms) { return wall_time(std::chrono::milliseconds(ms)); }
+// Messages not yet final. The partial index messages_unfinished (database.cpp) has the same
+// predicate, so the query uses it; records.hpp keeps every final state at or above delivered.
+constexpr std::string_view unfinished_predicate = "state < 2";
+static_assert(static_cast<int>(message_state::delivered) == 2);
 
 std::error_code to_error(int rc) {
   switch (rc & 0xff) {
@@ -47,67 +37,6 @@ std::error_code to_error(int rc) {
       return errc::unavailable;
   }
 }
-
-// Binds while remembering the first failure, so a batch checks once per statement. Text and
-// blobs are bound SQLITE_STATIC: the operation outlives the statement's execution.
-class binder {
- public:
-  explicit binder(sqlite3_stmt* s) : s_(s) {}
-  binder& i(std::int64_t v) { return check(sqlite3_bind_int64(s_, ++n_, v)); }
-  binder& t(std::string_view v) {
-    return check(sqlite3_bind_text(s_, ++n_, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
-                                   SQLITE_STATIC));
-  }
-  binder& b(const std::vector<std::uint8_t>& v) {  // empty = NULL
-    return check(v.empty() ? sqlite3_bind_null(s_, ++n_)
-                           : sqlite3_bind_blob(s_, ++n_, v.data(), static_cast<int>(v.size()),
-                                               SQLITE_STATIC));
-  }
-  binder& time(const std::optional<wall_time>& v) {
-    return check(v ? sqlite3_bind_int64(s_, ++n_, to_ms(*v)) : sqlite3_bind_null(s_, ++n_));
-  }
-  int rc() const { return rc_; }
-
- private:
-  binder& check(int rc) {
-    if (rc != SQLITE_OK && rc_ == SQLITE_OK) rc_ = rc;
-    return *this;
-  }
-  sqlite3_stmt* s_;
-  int n_ = 0;
-  int rc_ = SQLITE_OK;
-};
-
-class reader {
- public:
-  explicit reader(sqlite3_stmt* s) : s_(s) {}
-  std::int64_t i() { return sqlite3_column_int64(s_, n_++); }
-  template <class T>
-  T u() {
-    return static_cast<T>(sqlite3_column_int64(s_, n_++));
-  }
-  std::string t() {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, n_));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s_, n_++));
-    return p ? std::string(p, size) : std::string();
-  }
-  std::vector<std::uint8_t> b() {
-    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(s_, n_));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s_, n_++));
-    return p ? std::vector<std::uint8_t>(p, p + size) : std::vector<std::uint8_t>();
-  }
-  std::optional<wall_time> time() {
-    if (sqlite3_column_type(s_, n_) == SQLITE_NULL) {
-      ++n_;
-      return std::nullopt;
-    }
-    return from_ms(i());
-  }
-
- private:
-  sqlite3_stmt* s_;
-  int n_ = 0;
-};
 
 // Runs one statement to completion and resets it; SQLITE_DONE becomes SQLITE_OK.
 int run(sqlite3_stmt* s) {
@@ -152,16 +81,14 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
   begin_ = prepare("BEGIN IMMEDIATE");
   commit_ = prepare("COMMIT");
   rollback_ = prepare("ROLLBACK");
-  insert_message_ = prepare("INSERT INTO messages (" + std::string(message_columns) +
-                            ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  insert_message_ = prepare("INSERT INTO messages (" + column_list<message_record>() +
+                            ") VALUES (" + placeholders<message_record>() + ")");
   update_outcome_ = prepare(
       "UPDATE messages SET state = ?, done_at = ?, error_code = ? "
       "WHERE id = ?");
-  insert_receipt_ = prepare(
-      "INSERT INTO receipts (system_id, message_id, text, message_state, network_error, "
-      "source_addr_ton, source_addr_npi, source_addr, dest_addr_ton, dest_addr_npi, "
-      "destination_addr, user_message_reference, created_at) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // receipt_id is the rowid: SQLite assigns it.
+  insert_receipt_ = prepare("INSERT INTO receipts (" + column_list<receipt_record>("receipt_id") +
+                            ") VALUES (" + placeholders<receipt_record>("receipt_id") + ")");
   drop_oldest_ = prepare(
       "DELETE FROM receipts WHERE receipt_id IN (SELECT receipt_id FROM receipts "
       "WHERE system_id = ? ORDER BY receipt_id LIMIT ?)");
@@ -196,8 +123,8 @@ void sqlite_message_store::load_pending_counts() {
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
     reader r(s.get());
-    auto id = r.t();
-    pending_[std::move(id)] = r.i();
+    auto id = r.get<std::string>();
+    pending_[std::move(id)] = r.get<std::int64_t>();
   }
   if (rc != SQLITE_DONE) fail(handle_, "count receipts");
 }
@@ -312,32 +239,7 @@ int sqlite_message_store::apply_append(const append_op& a) {
   const auto& m = a.message;
   auto* s = insert_message_.get();
   binder b(s);
-  b.i(static_cast<std::int64_t>(m.id))
-      .t(m.system_id)
-      .i(m.source_addr_ton)
-      .i(m.source_addr_npi)
-      .t(m.source_addr)
-      .i(m.dest_addr_ton)
-      .i(m.dest_addr_npi)
-      .t(m.destination_addr)
-      .t(m.service_type)
-      .i(m.esm_class)
-      .i(m.protocol_id)
-      .i(m.data_coding)
-      .b(m.payload)
-      .i(m.parts)
-      .i(m.requested_priority)
-      .i(m.priority)
-      .b(m.user_message_reference)
-      .t(m.message_class)
-      .i(m.flash ? 1 : 0)
-      .i(m.registered_delivery)
-      .time(m.schedule_delivery_time)
-      .time(m.validity_period)
-      .i(to_ms(m.submitted_at))
-      .i(static_cast<std::int64_t>(m.state))
-      .time(m.done_at)
-      .i(m.error_code);
+  b.record(m);
   if (b.rc() != SQLITE_OK) {
     sqlite3_clear_bindings(s);
     return b.rc();
@@ -348,30 +250,14 @@ int sqlite_message_store::apply_append(const append_op& a) {
 int sqlite_message_store::apply_outcome(outcome_op& a, std::uint64_t& receipt_id,
                                         std::uint64_t& dropped) {
   auto* u = update_outcome_.get();
-  binder(u)
-      .i(static_cast<std::int64_t>(a.state))
-      .i(to_ms(a.done_at))
-      .i(a.error_code)
-      .i(static_cast<std::int64_t>(a.message_id));
+  binder{u}(a.state)(a.done_at)(a.error_code)(a.message_id);
   if (int rc = run(u); rc != SQLITE_OK) return rc;
   if (!a.receipt) return SQLITE_OK;
 
   const auto& r = *a.receipt;
   auto* s = insert_receipt_.get();
   binder b(s);
-  b.t(r.system_id)
-      .i(static_cast<std::int64_t>(r.message_id))
-      .t(r.text)
-      .i(r.message_state)
-      .i(r.network_error)
-      .i(r.source_addr_ton)
-      .i(r.source_addr_npi)
-      .t(r.source_addr)
-      .i(r.dest_addr_ton)
-      .i(r.dest_addr_npi)
-      .t(r.destination_addr)
-      .b(r.user_message_reference)
-      .i(to_ms(r.created_at));
+  b.record(r, "receipt_id");
   if (b.rc() != SQLITE_OK) {
     sqlite3_clear_bindings(s);
     return b.rc();
@@ -389,7 +275,7 @@ int sqlite_message_store::apply_outcome(outcome_op& a, std::uint64_t& receipt_id
   const auto max = static_cast<std::int64_t>(options_.max_pending_per_account);
   if (count > max) {
     auto* d = drop_oldest_.get();
-    binder(d).t(r.system_id).i(count - max);
+    binder{d}(r.system_id)(count - max);
     if (int rc = run(d); rc != SQLITE_OK) return rc;
     const auto gone = sqlite3_changes(handle_);
     count -= gone;
@@ -423,40 +309,12 @@ int sqlite_message_store::apply_remove(const remove_op& a) {
 
 std::vector<message_record> sqlite_message_store::unfinished_messages() {
   std::lock_guard lock(db_mutex_);
-  auto s = prepare("SELECT " + std::string(message_columns) +
-                   " FROM messages WHERE state < 2 ORDER BY id");
+  auto s = prepare("SELECT " + column_list<message_record>() + " FROM messages WHERE " +
+                   std::string(unfinished_predicate) + " ORDER BY id");
   std::vector<message_record> out;
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    reader r(s.get());
-    message_record m;
-    m.id = r.u<std::uint64_t>();
-    m.system_id = r.t();
-    m.source_addr_ton = r.u<std::uint8_t>();
-    m.source_addr_npi = r.u<std::uint8_t>();
-    m.source_addr = r.t();
-    m.dest_addr_ton = r.u<std::uint8_t>();
-    m.dest_addr_npi = r.u<std::uint8_t>();
-    m.destination_addr = r.t();
-    m.service_type = r.t();
-    m.esm_class = r.u<std::uint8_t>();
-    m.protocol_id = r.u<std::uint8_t>();
-    m.data_coding = r.u<std::uint8_t>();
-    m.payload = r.b();
-    m.parts = r.u<std::uint16_t>();
-    m.requested_priority = r.u<std::uint8_t>();
-    m.priority = r.u<std::uint8_t>();
-    m.user_message_reference = r.b();
-    m.message_class = r.t();
-    m.flash = r.i() != 0;
-    m.registered_delivery = r.u<std::uint8_t>();
-    m.schedule_delivery_time = r.time();
-    m.validity_period = r.time();
-    m.submitted_at = from_ms(r.i());
-    m.state = r.u<message_state>();
-    m.done_at = r.time();
-    m.error_code = r.u<std::uint32_t>();
-    out.push_back(std::move(m));
+    out.push_back(reader(s.get()).record<message_record>());
   }
   if (rc != SQLITE_DONE) fail(handle_, "read unfinished messages");
   return out;
@@ -471,27 +329,11 @@ std::vector<receipt_record> sqlite_message_store::pending_receipts(std::chrono::
     if (run(d.get()) != SQLITE_OK) fail(handle_, "delete old receipts");
   }
   load_pending_counts();
-  auto s = prepare("SELECT " + std::string(receipt_columns) + " FROM receipts ORDER BY receipt_id");
+  auto s = prepare("SELECT " + column_list<receipt_record>() + " FROM receipts ORDER BY receipt_id");
   std::vector<receipt_record> out;
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    reader r(s.get());
-    receipt_record x;
-    x.receipt_id = r.u<std::uint64_t>();
-    x.system_id = r.t();
-    x.message_id = r.u<std::uint64_t>();
-    x.text = r.t();
-    x.message_state = r.u<std::uint8_t>();
-    x.network_error = r.u<std::uint32_t>();
-    x.source_addr_ton = r.u<std::uint8_t>();
-    x.source_addr_npi = r.u<std::uint8_t>();
-    x.source_addr = r.t();
-    x.dest_addr_ton = r.u<std::uint8_t>();
-    x.dest_addr_npi = r.u<std::uint8_t>();
-    x.destination_addr = r.t();
-    x.user_message_reference = r.b();
-    x.created_at = from_ms(r.i());
-    out.push_back(std::move(x));
+    out.push_back(reader(s.get()).record<receipt_record>());
   }
   if (rc != SQLITE_DONE) fail(handle_, "read pending receipts");
   return out;
@@ -529,10 +371,10 @@ std::uint64_t sqlite_message_store::purge_finished(std::chrono::hours older_than
     while ((rc = sqlite3_step(scan.get())) == SQLITE_ROW) {
       ++rows;
       reader r(scan.get());
-      const auto id = r.i();
-      const auto state = r.u<message_state>();
-      const auto done_at = r.time();
-      const auto submitted_at = r.i();
+      const auto id = r.get<std::int64_t>();
+      const auto state = r.get<message_state>();
+      const auto done_at = r.get<std::optional<wall_time>>();
+      const auto submitted_at = to_ms(r.get<wall_time>());
       after = id;
       if (submitted_at >= cutoff) {
         more = false;

@@ -21,10 +21,15 @@
 #include <variant>
 #include <vector>
 
-#include "store/message_store.hpp"
+#include "core/message_store.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace smppd::store::sqlite {
+
+using core::errc;
+using core::message_record;
+using core::message_state;
+using core::receipt_record;
 
 struct message_store_options {
   // Per account; beyond it the oldest receipts are deleted in the same transaction.
@@ -41,7 +46,7 @@ struct message_store_options {
   int cache_kib = 16384;
 };
 
-class sqlite_message_store final : public message_store {
+class sqlite_message_store final : public core::message_store {
  public:
   // Opens (creating it when missing) and migrates the database; throws store_error.
   explicit sqlite_message_store(const std::filesystem::path& file,

@@ -1,9 +1,9 @@
 #pragma once
-// Durable messages and receipts (issue 4). The server's promise "ESME_ROK means durable"
-// rests on `append`: its completion runs only after the message is on disk (group commit:
-// many messages, one transaction, one fsync). Everything else (outcomes, receipts) is
-// written in the same batched way. A PostgreSQL backend for clusters implements the same
-// interface later.
+// The durable store of messages and receipts, as the engine sees it; the backends live in
+// src/store. The server's promise "ESME_ROK means durable" rests on `append`: its
+// completion runs only after the message is on disk (group commit: many messages, one
+// transaction, one fsync). Everything else (outcomes, receipts) is written in the same
+// batched way.
 
 #include <chrono>
 #include <cstdint>
@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "core/records.hpp"
 
-namespace smppd::store {
+namespace smppd::core {
 
 // Why a store operation failed. The server answers `full` with ESME_RMSGQFUL and every other
 // value with ESME_RSYSERR; the failed batch is rolled back and the next one is tried afresh.
@@ -33,73 +34,6 @@ const std::error_category& store_category() noexcept;
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), store_category()};
 }
-
-// Where a message is in its life. Values are stored: never renumber.
-enum class message_state : std::uint8_t {
-  accepted = 0,   // durable, waiting for its schedule time or the carrier
-  enroute = 1,    // handed to the carrier
-  delivered = 2,  // final states from here on
-  expired = 3,
-  deleted = 4,
-  undeliverable = 5,
-  accepted_final = 6,  // ACCEPTD
-  unknown = 7,
-  rejected = 8,
-};
-
-bool is_final(message_state s) noexcept;
-
-struct message_record {
-  std::uint64_t id = 0;
-  std::string system_id;
-  std::uint8_t source_addr_ton = 0;
-  std::uint8_t source_addr_npi = 0;
-  std::string source_addr;
-  std::uint8_t dest_addr_ton = 1;
-  std::uint8_t dest_addr_npi = 0;
-  std::string destination_addr;
-  std::string service_type;
-  std::uint8_t esm_class = 0;
-  std::uint8_t protocol_id = 0;
-  std::uint8_t data_coding = 0;
-  std::vector<std::uint8_t> payload;
-  std::uint16_t parts = 1;
-  std::uint8_t requested_priority = 0;
-  std::uint8_t priority = 0;
-  std::vector<std::uint8_t> user_message_reference;  // TLV 0x0204 as submitted; empty = none
-  std::string message_class;
-  bool flash = false;
-  std::uint8_t registered_delivery = 0;
-  std::optional<wall_time> schedule_delivery_time;
-  std::optional<wall_time> validity_period;
-  wall_time submitted_at{};
-  message_state state = message_state::accepted;
-  std::optional<wall_time> done_at;
-  std::uint32_t error_code = 0;  // gateway error code, e.g. 0x107E
-
-  friend bool operator==(const message_record&, const message_record&) = default;
-};
-
-// A receipt waiting for a receiver's deliver_sm_resp. The deliver_sm is built from these
-// fields when it is sent, so a receipt is small and self-contained.
-struct receipt_record {
-  std::uint64_t receipt_id = 0;  // assigned by the store, increasing
-  std::string system_id;
-  std::uint64_t message_id = 0;
-  std::string text;                  // the receipt's short_message text (dlr::format)
-  std::uint8_t message_state = 0;    // the TLV value (2 DELIVRD, ...)
-  std::uint32_t network_error = 0;   // gateway error code; 0 = none
-  std::uint8_t source_addr_ton = 0;  // the receipt's source = the message's destination
-  std::uint8_t source_addr_npi = 0;
-  std::string source_addr;
-  std::uint8_t dest_addr_ton = 0;  // the receipt's destination = the message's source
-  std::uint8_t dest_addr_npi = 0;
-  std::string destination_addr;
-  std::vector<std::uint8_t> user_message_reference;
-  wall_time created_at{};
-
-  friend bool operator==(const receipt_record&, const receipt_record&) = default;
-};
 
 class message_store {
  public:
@@ -147,7 +81,7 @@ class message_store {
   virtual void flush() = 0;
 };
 
-}  // namespace smppd::store
+}  // namespace smppd::core
 
 template <>
-struct std::is_error_code_enum<smppd::store::errc> : std::true_type {};
+struct std::is_error_code_enum<smppd::core::errc> : std::true_type {};

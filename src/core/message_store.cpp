@@ -1,8 +1,8 @@
-#include "store/message_store.hpp"
+#include "core/message_store.hpp"
 
 #include <string>
 
-namespace smppd::store {
+namespace smppd::core {
 namespace {
 
 class category final : public std::error_category {
@@ -38,4 +38,4 @@ const std::error_category& store_category() noexcept {
 
 bool is_final(message_state s) noexcept { return s >= message_state::delivered; }
 
-}  // namespace smppd::store
+}  // namespace smppd::core

@@ -1,5 +1,5 @@
 #pragma once
-// THE SEAM for receipts, the other direction of message_sink: receiver and transceiver
+// The seam for receipts, the other direction of message_sink: receiver and transceiver
 // sessions register here, receipts come to them through receipt_target::deliver, and their
 // deliver_sm_resp go back through acked. The gateway engine (src/gateway) implements it.
 
@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
-#include "store/message_store.hpp"
+#include "core/records.hpp"
 
-namespace smppd::server {
+namespace smppd::core {
 
-using receipt_ptr = std::shared_ptr<const store::receipt_record>;
+using receipt_ptr = std::shared_ptr<const receipt_record>;
 
 // A session that can carry receipts. Thread-safe: deliver is called from any thread.
 class receipt_target {
@@ -50,4 +50,4 @@ class no_receipts final : public receipt_source {
   void acked(std::uint64_t, std::span<const receipt_ack>) override {}
 };
 
-}  // namespace smppd::server
+}  // namespace smppd::core

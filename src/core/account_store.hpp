@@ -9,7 +9,7 @@
 
 #include "account/account.hpp"
 
-namespace smppd::store {
+namespace smppd::core {
 
 class account_store {
  public:
@@ -24,4 +24,4 @@ class account_store {
   virtual bool set_password_hash(std::string_view system_id, const std::string& hash) = 0;
 };
 
-}  // namespace smppd::store
+}  // namespace smppd::core

@@ -1,0 +1,93 @@
+#pragma once
+// The records a message and a receipt are, shared by every module that handles them (the
+// engine, the store backends, the carrier side and the receipt dispatcher).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "smpp/submit_request.hpp"
+
+namespace smppd::core {
+
+// Where a message is in its life. Values are stored: never renumber.
+enum class message_state : std::uint8_t {
+  accepted = 0,   // durable, waiting for its schedule time or the carrier
+  enroute = 1,    // handed to the carrier
+  delivered = 2,  // final states from here on
+  expired = 3,
+  deleted = 4,
+  undeliverable = 5,
+  accepted_final = 6,  // ACCEPTD
+  unknown = 7,
+  rejected = 8,
+};
+
+bool is_final(message_state s) noexcept;
+
+// A message: the accepted submit_sm in its normalised form (the base) and what the gateway
+// knows of it. `visit` lists every field once; the store's columns come from it.
+struct message_record : smpp::submit_request {
+  std::uint64_t id = 0;
+  std::string system_id;
+  wall_time submitted_at{};
+  std::uint16_t parts = 1;
+  message_state state = message_state::accepted;
+  std::optional<wall_time> done_at;
+  std::uint32_t error_code = 0;  // gateway error code, e.g. 0x107E
+
+  template <class Self, class V>
+  static void visit(Self& self, V&& v) {
+    v("id", self.id);
+    v("system_id", self.system_id);
+    smpp::submit_request::visit(self, v);
+    v("submitted_at", self.submitted_at);
+    v("parts", self.parts);
+    v("state", self.state);
+    v("done_at", self.done_at);
+    v("error_code", self.error_code);
+  }
+  friend bool operator==(const message_record&, const message_record&) = default;
+};
+
+// A receipt waiting for a receiver's deliver_sm_resp. The deliver_sm is built from these
+// fields when it is sent, so a receipt is small and self-contained.
+struct receipt_record {
+  std::uint64_t receipt_id = 0;  // assigned by the store, increasing
+  std::string system_id;
+  std::uint64_t message_id = 0;
+  std::string text;                  // the receipt's short_message text (dlr::format)
+  std::uint8_t message_state = 0;    // the TLV value (2 DELIVRD, ...)
+  std::uint32_t network_error = 0;   // gateway error code; 0 = none
+  std::uint8_t source_addr_ton = 0;  // the receipt's source = the message's destination
+  std::uint8_t source_addr_npi = 0;
+  std::string source_addr;
+  std::uint8_t dest_addr_ton = 0;  // the receipt's destination = the message's source
+  std::uint8_t dest_addr_npi = 0;
+  std::string destination_addr;
+  std::vector<std::uint8_t> user_message_reference;
+  wall_time created_at{};
+
+  template <class Self, class V>
+  static void visit(Self& self, V&& v) {
+    v("receipt_id", self.receipt_id);
+    v("system_id", self.system_id);
+    v("message_id", self.message_id);
+    v("text", self.text);
+    v("message_state", self.message_state);
+    v("network_error", self.network_error);
+    v("source_addr_ton", self.source_addr_ton);
+    v("source_addr_npi", self.source_addr_npi);
+    v("source_addr", self.source_addr);
+    v("dest_addr_ton", self.dest_addr_ton);
+    v("dest_addr_npi", self.dest_addr_npi);
+    v("destination_addr", self.destination_addr);
+    v("user_message_reference", self.user_message_reference);
+    v("created_at", self.created_at);
+  }
+  friend bool operator==(const receipt_record&, const receipt_record&) = default;
+};
+
+}  // namespace smppd::core
