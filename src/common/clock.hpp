@@ -1,12 +1,37 @@
 #pragma once
 // Time as a value passed in: protocol cores, timers and throttles take `now` as an argument
-// so tests can step it without sleeping. Only the I/O shell reads the real clocks.
+// so tests can step it without sleeping. Components with threads of their own (the engine,
+// the store) read it from a `wall_clock` they are given: the system's in production, a
+// manual_clock in tests.
 
+#include <atomic>
 #include <chrono>
 
 namespace smppd {
 
 using steady_time = std::chrono::steady_clock::time_point;
 using wall_time = std::chrono::system_clock::time_point;
+
+class wall_clock {
+ public:
+  virtual ~wall_clock() = default;
+  virtual wall_time now() const = 0;
+};
+
+// The real wall clock.
+const wall_clock& system_wall_clock() noexcept;
+
+// A clock that moves only when told to (tests). Thread-safe.
+class manual_clock final : public wall_clock {
+ public:
+  explicit manual_clock(wall_time start = wall_time(std::chrono::hours(24 * 365 * 55)))
+      : now_(start) {}
+  wall_time now() const override { return now_.load(); }
+  void advance(std::chrono::nanoseconds by) { now_.store(now_.load() + by); }
+  void set(wall_time t) { now_.store(t); }
+
+ private:
+  std::atomic<wall_time> now_;
+};
 
 }  // namespace smppd

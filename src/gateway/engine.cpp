@@ -9,11 +9,7 @@
 #include "dlr/deliver.hpp"
 
 namespace smppd::gateway {
-namespace {
-
-wall_time wall_now() { return std::chrono::system_clock::now(); }
-
-}  // namespace
+namespace {}  // namespace
 
 engine_settings make_engine_settings(const config::config& cfg) {
   engine_settings s;
@@ -22,15 +18,20 @@ engine_settings make_engine_settings(const config::config& cfg) {
 }
 
 engine::engine(core::message_store& store, const config::simulator_config& simulator,
-               engine_settings settings, std::shared_ptr<spdlog::logger> log)
+               engine_settings settings, std::shared_ptr<spdlog::logger> log,
+               const wall_clock& clock)
     : store_(store),
+      clock_(clock),
       simulator_(simulator),
       settings_(settings),
       log_(std::move(log)),
       work_(io_.get_executor()),
       timer_(io_),
       scheduler_(settings.carrier),
-      dispatcher_(settings.receipts) {}
+      dispatcher_(settings.receipts) {
+  next_housekeeping_ = clock_.now() + settings_.housekeeping_interval;
+  next_stats_ = clock_.now() + settings_.stats_interval;
+}
 
 engine::~engine() { stop(); }
 
@@ -52,13 +53,29 @@ recovery engine::recover() {
 
 void engine::start() {
   if (thread_.joinable()) return;
-  next_housekeeping_ = wall_now() + settings_.housekeeping_interval;
-  next_stats_ = wall_now() + settings_.stats_interval;
+  next_housekeeping_ = clock_.now() + settings_.housekeeping_interval;
+  next_stats_ = clock_.now() + settings_.stats_interval;
   asio::post(io_, [this] { turn(); });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "smppd-engine");
     io_.run();
   });
+}
+
+std::size_t engine::poll() {
+  if (thread_.joinable()) return 0;
+  io_.restart();
+  return io_.poll();
+}
+
+void engine::tick() {
+  asio::post(io_, [this] { turn(); });
+  poll();
+}
+
+void engine::wait_for_purge() {
+  std::unique_lock lock(purge_mutex_);
+  purge_done_.wait(lock, [&] { return !purging_.load(); });
 }
 
 void engine::stop() {
@@ -73,8 +90,7 @@ void engine::stop() {
 
 // ---- the SMPP side -------------------------------------------------------------------
 
-void engine::accept(core::message_record record,
-                    std::function<void(smpp::command_status)> done) {
+void engine::accept(core::message_record record, std::function<void(smpp::command_status)> done) {
   record.parts =
       static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
   auto for_carrier = record;
@@ -85,7 +101,7 @@ void engine::accept(core::message_record record,
                   if (ec) {
                     counters_.refused.fetch_add(1, std::memory_order_relaxed);
                     done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
-                                                 : smpp::command_status::esme_rsyserr);
+                                                : smpp::command_status::esme_rsyserr);
                     return;
                   }
                   counters_.accepted.fetch_add(1, std::memory_order_relaxed);
@@ -118,7 +134,7 @@ void engine::acked(std::uint64_t session, std::span<const core::receipt_ack> ack
   bool retry = false;
   {
     std::lock_guard lock(receipts_mutex_);
-    const auto now = wall_now();
+    const auto now = clock_.now();
     for (const auto& ack : acks) {
       switch (dispatcher_.acked(session, ack.receipt_id, ack.ok, now)) {
         case dlr::ack_result::done:
@@ -179,7 +195,7 @@ void engine::turn() {
     std::lock_guard lock(inbox_mutex_);
     std::swap(work, inbox_);
   }
-  auto now = wall_now();
+  auto now = clock_.now();
   for (auto& m : work.messages) scheduler_.add(std::move(m));
   if (!work.failed.empty()) {
     if (retry_outcomes_.empty()) retry_outcomes_at_ = now + settings_.outcome_retry;
@@ -272,7 +288,11 @@ void engine::housekeeping(wall_time now) {
           std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention), ec);
       if (ec) log_->warn("store: purging finished messages failed: {}", ec.message());
       if (purged > 0) log_->info("purged {} finished messages older than the retention", purged);
-      purging_.store(false);
+      {
+        std::lock_guard lock(purge_mutex_);
+        purging_.store(false);
+      }
+      purge_done_.notify_all();
     });
   }
 }
@@ -305,7 +325,7 @@ void engine::dispatch() {
   std::vector<batch> out;
   {
     std::lock_guard lock(receipts_mutex_);
-    const auto now = wall_now();
+    const auto now = clock_.now();
     for (;;) {
       auto work = dispatcher_.assign(now);
       if (work.empty()) break;
@@ -346,7 +366,7 @@ void engine::arm_timer() {
   if (!retry_outcomes_.empty() && (!next || retry_outcomes_at_ < *next)) next = retry_outcomes_at_;
   if (!next || next_housekeeping_ < *next) next = next_housekeeping_;
   if (next_stats_ < *next) next = next_stats_;
-  const auto now = wall_now();
+  const auto now = clock_.now();
   if (*next <= now) {
     timer_.cancel();
     asio::post(io_, [this] { turn(); });

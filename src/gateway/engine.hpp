@@ -25,6 +25,7 @@
 #include <asio/thread_pool.hpp>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,10 +36,10 @@
 #include "carrier/scheduler.hpp"
 #include "carrier/simulator.hpp"
 #include "config/config.hpp"
-#include "dlr/dispatcher.hpp"
 #include "core/message_sink.hpp"
-#include "core/receipt_source.hpp"
 #include "core/message_store.hpp"
+#include "core/receipt_source.hpp"
+#include "dlr/dispatcher.hpp"
 
 namespace smppd::gateway {
 
@@ -77,7 +78,8 @@ struct engine_counters {
 class engine final : public core::message_sink, public core::receipt_source {
  public:
   engine(core::message_store& store, const config::simulator_config& simulator,
-         engine_settings settings, std::shared_ptr<spdlog::logger> log);
+         engine_settings settings, std::shared_ptr<spdlog::logger> log,
+         const wall_clock& clock = system_wall_clock());
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
   ~engine() override;
@@ -92,6 +94,14 @@ class engine final : public core::message_sink, public core::receipt_source {
   // Shutdown, before the sessions are destroyed: receipts are no longer handed to sessions
   // (their io threads have stopped); what they carry stays in the store for the next start.
   void stop_delivering() { delivering_.store(false); }
+
+  // Tests drive an engine that was not start()ed on their own thread, with a manual clock:
+  // poll() runs what is ready (store completions handed over, posted turns) and returns how
+  // many handlers ran; tick() runs one turn at the clock's time first. wait_for_purge()
+  // returns once no purge of finished messages is running.
+  std::size_t poll();
+  void tick();
+  void wait_for_purge();
 
   // core::message_sink
   void accept(core::message_record message,
@@ -111,7 +121,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   struct inbox {
     std::vector<core::message_record> messages;  // durable, for the scheduler
     std::vector<core::receipt_record> receipts;  // durable, for the dispatcher
-    std::vector<carrier::outcome> failed;         // not recorded: tried again later
+    std::vector<carrier::outcome> failed;        // not recorded: tried again later
     bool wake_posted = false;
   };
 
@@ -126,6 +136,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   void note_store_result(const std::error_code& ec, const char* what);
 
   core::message_store& store_;
+  const wall_clock& clock_;
   carrier::simulator simulator_;
   engine_settings settings_;
   std::shared_ptr<spdlog::logger> log_;
@@ -154,6 +165,8 @@ class engine final : public core::message_sink, public core::receipt_source {
   std::atomic<bool> delivering_{true};
   asio::thread_pool purge_thread_{1};
   std::atomic<bool> purging_{false};
+  std::mutex purge_mutex_;  // with purge_done_: wait_for_purge()
+  std::condition_variable purge_done_;
   struct atomic_counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, final_outcomes{0}, receipts_queued{0},
         receipts_acked{0}, receipts_dropped{0}, receipts_expired{0};

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "server/server_context.hpp"
 #include "core/account_store.hpp"
+#include "server/server_context.hpp"
 
 namespace smppd::server {
 
@@ -48,7 +48,7 @@ class server {
   asio::thread_pool auth_pool_{1};
   bind_registry registry_;
   authenticator auth_;
-  message_ids ids_;
+  node_submit_gate gate_;
   server_context context_;
   std::optional<asio::ip::tcp::acceptor> plain_;
   std::optional<asio::ip::tcp::acceptor> tls_;

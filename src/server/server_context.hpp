@@ -12,26 +12,32 @@
 #include <mutex>
 
 #include "common/message_id.hpp"
-#include "server/authenticator.hpp"
-#include "server/bind_registry.hpp"
 #include "core/message_sink.hpp"
 #include "core/receipt_source.hpp"
+#include "server/authenticator.hpp"
+#include "server/bind_registry.hpp"
 #include "server/session_core.hpp"
 
 namespace smppd::server {
 
-// Thread-safe message ids for all sessions of this node.
-class message_ids {
+// The node's submit_gate: each account's throughput limit, shared by its sessions
+// (bind_registry), and message ids for all sessions of this node.
+class node_submit_gate final : public submit_gate {
  public:
-  explicit message_ids(message_id_generator generator) : generator_(generator) {}
-  std::uint64_t next(wall_time now) {
+  node_submit_gate(bind_registry& registry, message_id_generator ids)
+      : registry_(registry), ids_(ids) {}
+  bool try_submit(const std::string& system_id, steady_time now) override {
+    return registry_.try_submit(system_id, now);
+  }
+  std::uint64_t next_message_id(wall_time now) override {
     std::lock_guard lock(mutex_);
-    return generator_.next(now);
+    return ids_.next(now);
   }
 
  private:
+  bind_registry& registry_;
   std::mutex mutex_;
-  message_id_generator generator_;
+  message_id_generator ids_;
 };
 
 class session_base {
@@ -86,7 +92,7 @@ struct server_context {
   bind_registry& registry;
   core::message_sink& sink;
   core::receipt_source& receipts;
-  message_ids& ids;
+  submit_gate& gate;
   asio::thread_pool& auth_pool;
   std::shared_ptr<spdlog::logger> log;
 

@@ -68,7 +68,7 @@ class session final : public session_base,
             asio::query(stream_.get_executor(), asio::execution::context))),
         id_(context.next_session_id.fetch_add(1)),
         peer_(peer_of(socket())),
-        core_(context.settings, std::chrono::steady_clock::now()),
+        core_(context.settings, context.gate, std::chrono::steady_clock::now()),
         timer_(stream_.get_executor()),
         write_wake_(stream_.get_executor()),
         read_wake_(stream_.get_executor()) {}
@@ -308,13 +308,8 @@ class session final : public session_base,
     wake_writer();
   }
 
-  void submit(std::uint32_t sequence_number, smpp::submit_request request) {
-    const auto wall = std::chrono::system_clock::now();
-    if (!context_.registry.try_submit(core_.system_id(), std::chrono::steady_clock::now())) {
-      core_.on_submit_result(sequence_number, smpp::command_status::esme_rthrottled, {}, pending_);
-      return;
-    }
-    const std::uint64_t id = context_.ids.next(wall);
+  void submit(std::uint32_t sequence_number, core::message_record message) {
+    const std::uint64_t id = message.id;
     ++outstanding_submits_;
     auto done = [self = this->shared_from_this(), sequence_number,
                  id](smpp::command_status status) {
@@ -327,11 +322,6 @@ class session final : public session_base,
         });
       }
     };
-    core::message_record message;
-    static_cast<smpp::submit_request&>(message) = std::move(request);
-    message.id = id;
-    message.system_id = core_.system_id();
-    message.submitted_at = wall;
     context_.sink.accept(std::move(message), std::move(done));
   }
 

@@ -109,8 +109,8 @@ const char* name(bind_kind k) noexcept {
   return "?";
 }
 
-session_core::session_core(session_settings settings, steady_time now)
-    : settings_(std::move(settings)), opened_at_(now), last_activity_(now) {}
+session_core::session_core(session_settings settings, submit_gate& gate, steady_time now)
+    : settings_(std::move(settings)), gate_(gate), opened_at_(now), last_activity_(now) {}
 
 bool session_core::bound() const noexcept {
   return state_ == session_state::bound_tx || state_ == session_state::bound_rx ||
@@ -162,7 +162,7 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
       close(events, "unbind from client");
       return events;
     case command_id::submit_sm:
-      handle_submit(std::move(p), wall, events, wire);
+      handle_submit(std::move(p), now, wall, events, wire);
       return events;
     default:
       break;
@@ -179,8 +179,8 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
   return events;
 }
 
-void session_core::handle_submit(smpp::pdu&& p, wall_time wall, session_events& events,
-                                 std::vector<std::uint8_t>& wire) {
+void session_core::handle_submit(smpp::pdu&& p, steady_time now, wall_time wall,
+                                 session_events& events, std::vector<std::uint8_t>& wire) {
   if (state_ != session_state::bound_tx && state_ != session_state::bound_trx) {
     send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts, p.sequence_number,
                      wire);
@@ -193,8 +193,18 @@ void session_core::handle_submit(smpp::pdu&& p, wall_time wall, session_events& 
     events.reason = std::string("submit_sm rejected: ") + std::string(smpp::name(*status));
     return;
   }
+  if (!gate_.try_submit(system_id_, now)) {
+    send_header_only(command_id::submit_sm_resp, command_status::esme_rthrottled, p.sequence_number,
+                     wire);
+    events.reason = "submit_sm over the account's throughput limit";
+    return;
+  }
   events.submit_sequence = p.sequence_number;
-  events.submit = std::move(std::get<smpp::submit_request>(verdict));
+  auto& message = events.submit;
+  static_cast<smpp::submit_request&>(message) = std::move(std::get<smpp::submit_request>(verdict));
+  message.id = gate_.next_message_id(wall);
+  message.system_id = system_id_;
+  message.submitted_at = wall;
 }
 
 void session_core::handle_response(const smpp::pdu& p, session_events& events) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "core/records.hpp"
 #include "smpp/codec.hpp"
 #include "smpp/submit_validation.hpp"
 
@@ -41,6 +42,17 @@ struct session_settings {
   std::string server_system_id = "smppd";
 };
 
+// What a session needs from the rest of the node to take a submit_sm: the account's
+// throughput limit, which all its sessions (and nodes) share, and the node's message ids.
+// Thread-safe implementations; tests give a fake one.
+class submit_gate {
+ public:
+  virtual ~submit_gate() = default;
+  // False: over the account's throughput limit (ESME_RTHROTTLED).
+  virtual bool try_submit(const std::string& system_id, steady_time now) = 0;
+  virtual std::uint64_t next_message_id(wall_time now) = 0;
+};
+
 struct bind_request {
   bind_kind kind;
   std::uint32_t sequence_number;
@@ -63,9 +75,11 @@ struct delivery_ack {
 
 // What the shell must do after the core handled an input. More than one may be set.
 struct session_events {
-  std::optional<bind_request> bind;              // check credentials, then call on_bind_result
-  std::optional<std::uint32_t> submit_sequence;  // `submit` is valid: accept, then on_submit_result
-  smpp::submit_request submit;
+  std::optional<bind_request> bind;  // check credentials, then call on_bind_result
+  // `submit` is valid, within the throughput limit and has its id, account and submit time:
+  // hand it over, then call on_submit_result.
+  std::optional<std::uint32_t> submit_sequence;
+  core::message_record submit;
   std::vector<delivery_ack> acks;  // deliver_sm answered, failed or timed out
   bool close = false;              // flush `wire`, then close the connection
   std::string reason;              // why, for the log, when something was refused
@@ -73,7 +87,7 @@ struct session_events {
 
 class session_core {
  public:
-  session_core(session_settings settings, steady_time now);
+  session_core(session_settings settings, submit_gate& gate, steady_time now);
 
   session_state state() const noexcept { return state_; }
   bool bound() const noexcept;
@@ -122,12 +136,13 @@ class session_core {
   };
 
   std::uint32_t next_sequence() noexcept;
-  void handle_submit(smpp::pdu&& p, wall_time wall, session_events& events,
+  void handle_submit(smpp::pdu&& p, steady_time now, wall_time wall, session_events& events,
                      std::vector<std::uint8_t>& wire);
   void handle_response(const smpp::pdu& p, session_events& events);
   void close(session_events& events, std::string reason);
 
   session_settings settings_;
+  submit_gate& gate_;
   session_state state_ = session_state::open;
   std::string system_id_;
   smpp::submit_policy policy_;

@@ -1,10 +1,12 @@
 // The engine in-process, on a real SQLite store in a scratch folder and fake receiver
 // sessions: durability before ESME_ROK, the store's faults as command_status, receipts
-// handed out, acknowledged, re-sent, and rebuilt after a restart.
+// handed out, acknowledged, re-sent, and rebuilt after a restart. The engine is not
+// start()ed: each test drives it on its own thread with a manual clock (settle()), so
+// nothing depends on sleeping or on how fast the machine is.
 #include "gateway/engine.hpp"
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -21,10 +23,10 @@
 namespace {
 
 using namespace std::chrono_literals;
-using smppd::gateway::engine;
 using smppd::core::message_record;
 using smppd::core::receipt_ack;
 using smppd::core::receipt_ptr;
+using smppd::gateway::engine;
 using smppd::smpp::command_status;
 using smppd::store::sqlite::sqlite_message_store;
 
@@ -53,6 +55,26 @@ class fake_session final : public smppd::core::receipt_target {
   std::vector<receipt_ptr> got_;
 };
 
+// Log lines kept under the sink's own lock, so the test reads them while the store's
+// writer thread may log.
+class log_capture final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::string text() {
+    std::lock_guard lock(this->mutex_);
+    return text_;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    text_.append(msg.payload.data(), msg.payload.size());
+    text_ += '\n';
+  }
+  void flush_() override {}
+
+ private:
+  std::string text_;
+};
+
 smppd::config::simulator_config simulator(int delay_ms) {
   smppd::config::simulator_config c;
   c.default_status = "DELIVRD";
@@ -74,8 +96,7 @@ class engine_test : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    log_ = std::make_shared<spdlog::logger>(
-        "engine_test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text_));
+    log_ = std::make_shared<spdlog::logger>("engine_test", log_sink_);
   }
   void TearDown() override {
     engines_.clear();
@@ -86,16 +107,28 @@ class engine_test : public ::testing::Test {
   sqlite_message_store& open_store() {
     smppd::store::sqlite::message_store_options options;
     options.synchronous_full = false;  // the tests check ordering, not power loss
+    options.clock = &clock_;
     stores_.push_back(std::make_unique<sqlite_message_store>(dir_ / "smppd.db", options));
     return *stores_.back();
   }
-  engine& start(sqlite_message_store& store, int delay_ms = 0, bool run = true,
-                smppd::gateway::engine_settings settings = {}) {
+  engine& make_engine(sqlite_message_store& store, int delay_ms = 0,
+                      smppd::gateway::engine_settings settings = {}) {
     settings.outcome_retry = 50ms;
     settings.receipts.retry_first = 50ms;
-    engines_.push_back(std::make_unique<engine>(store, simulator(delay_ms), settings, log_));
-    if (run) engines_.back()->start();
+    engines_.push_back(
+        std::make_unique<engine>(store, simulator(delay_ms), settings, log_, clock_));
     return *engines_.back();
+  }
+  // Runs the engine until nothing is left to do at the clock's time: a turn, the store's
+  // completions and what they hand over, purges.
+  void settle(engine& e) {
+    e.tick();
+    for (int rounds = 0; rounds < 1000; ++rounds) {
+      for (auto& s : stores_) s->flush();
+      e.wait_for_purge();
+      if (e.poll() == 0) return;
+    }
+    FAIL() << "the engine never settled";
   }
   void restart() {
     engines_.clear();
@@ -106,7 +139,7 @@ class engine_test : public ::testing::Test {
     message_record m;
     m.id = next_id_++;
     m.system_id = "acme";
-    m.submitted_at = std::chrono::system_clock::now();
+    m.submitted_at = clock_.now();
     m.source_addr_ton = 5;
     m.source_addr = "Acme";
     m.dest_addr_ton = 1;
@@ -123,7 +156,8 @@ class engine_test : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::ostringstream log_text_;
+  smppd::manual_clock clock_;
+  std::shared_ptr<log_capture> log_sink_ = std::make_shared<log_capture>();
   std::shared_ptr<spdlog::logger> log_;
   std::vector<std::unique_ptr<sqlite_message_store>> stores_;
   std::vector<std::unique_ptr<engine>> engines_;
@@ -132,7 +166,7 @@ class engine_test : public ::testing::Test {
 
 TEST_F(engine_test, esme_rok_comes_after_the_message_is_in_the_store) {
   auto& store = open_store();
-  auto& e = start(store, 60'000);  // the carrier keeps it: it stays unfinished
+  auto& e = make_engine(store, 60'000);  // the carrier keeps it: it stays unfinished
   ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
   // What the ROK promised is visible to a second connection at once, with its fields.
   sqlite_message_store other(dir_ / "smppd.db");
@@ -146,10 +180,11 @@ TEST_F(engine_test, esme_rok_comes_after_the_message_is_in_the_store) {
 
 TEST_F(engine_test, a_receipt_goes_to_the_receiver_and_leaves_the_store_when_acknowledged) {
   auto& store = open_store();
-  auto& e = start(store);
+  auto& e = make_engine(store);
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   ASSERT_EQ(submit(e, message("4599123")), command_status::esme_rok);
+  settle(e);
   const auto got = session->wait_for(1);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0]->message_id, 1000u);
@@ -166,12 +201,11 @@ TEST_F(engine_test, a_receipt_goes_to_the_receiver_and_leaves_the_store_when_ack
 
 TEST_F(engine_test, no_receipt_without_registered_delivery_but_the_outcome_is_recorded) {
   auto& store = open_store();
-  auto& e = start(store);
+  auto& e = make_engine(store);
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
-  for (int i = 0; i < 200 && e.counters().final_outcomes == 0; ++i)
-    std::this_thread::sleep_for(10ms);
+  settle(e);
   EXPECT_EQ(e.counters().final_outcomes, 1u);
   store.flush();
   EXPECT_TRUE(store.unfinished_messages().empty());
@@ -180,10 +214,11 @@ TEST_F(engine_test, no_receipt_without_registered_delivery_but_the_outcome_is_re
 
 TEST_F(engine_test, receipts_of_a_session_that_ends_unacknowledged_go_to_another) {
   auto& store = open_store();
-  auto& e = start(store);
+  auto& e = make_engine(store);
   auto first = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, first);
   for (int i = 0; i < 3; ++i) ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  settle(e);
   ASSERT_EQ(first->wait_for(3).size(), 3u);
 
   auto second = std::make_shared<fake_session>();
@@ -198,7 +233,7 @@ TEST_F(engine_test, receipts_of_a_session_that_ends_unacknowledged_go_to_another
 
 TEST_F(engine_test, a_session_gone_without_detaching_hands_its_receipts_on) {
   auto& store = open_store();
-  auto& e = start(store);
+  auto& e = make_engine(store);
   auto survivor = std::make_shared<fake_session>();
   {
     auto gone = std::make_shared<fake_session>();
@@ -207,19 +242,25 @@ TEST_F(engine_test, a_session_gone_without_detaching_hands_its_receipts_on) {
   }  // session 1 destroyed, never detached
   ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
   ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  settle(e);
   ASSERT_GE(survivor->wait_for(1).size(), 1u);
 }
 
 TEST_F(engine_test, an_error_ack_brings_the_receipt_back_later) {
   auto& store = open_store();
-  auto& e = start(store);
+  auto& e = make_engine(store);
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  settle(e);
   const auto first = session->wait_for(1);
   ASSERT_EQ(first.size(), 1u);
   const receipt_ack refused{first[0]->receipt_id, false};
   e.acked(1, {&refused, 1});
+  settle(e);
+  EXPECT_EQ(session->count(), 1u);  // not before its retry time
+  clock_.advance(50ms);
+  settle(e);
   const auto both = session->wait_for(2);
   ASSERT_EQ(both.size(), 2u);
   EXPECT_EQ(both[1]->receipt_id, first[0]->receipt_id);
@@ -227,7 +268,7 @@ TEST_F(engine_test, an_error_ack_brings_the_receipt_back_later) {
 
 TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_there_is_room) {
   auto& store = open_store();
-  auto& e = start(store, 60'000);
+  auto& e = make_engine(store, 60'000);
   ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
   store.flush();
   store.set_max_pages(1);  // never below the current size: no new page can be added
@@ -239,53 +280,57 @@ TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_ther
     full += submit(e, std::move(m)) == command_status::esme_rmsgqful ? 1 : 0;
   }
   EXPECT_GT(full, 0);
-  EXPECT_NE(log_text_.str().find("ESME_RMSGQFUL"), std::string::npos) << log_text_.str();
+  EXPECT_NE(log_sink_->text().find("ESME_RMSGQFUL"), std::string::npos) << log_sink_->text();
   EXPECT_EQ(e.counters().refused, static_cast<std::uint64_t>(full));
 
   store.set_max_pages(1u << 30);
   auto m = message("4512345678");
   m.payload.assign(3000, 'x');
   EXPECT_EQ(submit(e, std::move(m)), command_status::esme_rok);
-  EXPECT_NE(log_text_.str().find("writes succeed again"), std::string::npos) << log_text_.str();
+  EXPECT_NE(log_sink_->text().find("writes succeed again"), std::string::npos) << log_sink_->text();
 }
 
 TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
   auto& store = open_store();
-  auto& e = start(store, 1500);  // time to fill the store before the verdict, even when slow
+  auto& e = make_engine(store, 1500);  // the verdict comes when the clock says so
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   auto m = message("4512345678");
   m.user_message_reference.assign(4000, 'r');  // the receipt needs new pages too
   ASSERT_EQ(submit(e, std::move(m)), command_status::esme_rok);
   store.flush();
+  settle(e);  // with the carrier
   store.set_max_pages(1);
-  std::this_thread::sleep_for(2000ms);  // the verdict came and could not be written
+  clock_.advance(1500ms);
+  settle(e);  // the verdict came and could not be written
   EXPECT_EQ(session->count(), 0u);
+  EXPECT_EQ(e.counters().final_outcomes, 0u);
   store.set_max_pages(1u << 30);
+  clock_.advance(50ms);  // outcome_retry
+  settle(e);
   EXPECT_EQ(session->wait_for(1).size(), 1u);
 }
 
 TEST_F(engine_test, a_restart_rebuilds_unfinished_messages_and_pending_receipts) {
   {
     auto& store = open_store();
-    auto& e = start(store, 10'000);  // the second message is still with the carrier at stop()
+    auto& e = make_engine(store, 10'000);  // the second message is still with the carrier at stop()
     ASSERT_EQ(submit(e, message("4599000")), command_status::esme_rok);     // receipt, unacked
     ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);  // still with carrier
-    for (int i = 0; i < 200 && e.counters().receipts_queued == 0; ++i)
-      std::this_thread::sleep_for(10ms);
+    settle(e);
     ASSERT_EQ(e.counters().receipts_queued, 1u);
     e.stop();
   }
   restart();
   auto& store = open_store();
-  auto& e = start(store, 0, false);
+  auto& e = make_engine(store, 0);
   const auto recovered = e.recover();
   EXPECT_EQ(recovered.messages, 1u);
   EXPECT_EQ(recovered.receipts, 1u);
   EXPECT_EQ(recovered.max_message_id, 1001u);
-  e.start();
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
+  settle(e);
   const auto got = session->wait_for(2);
   ASSERT_EQ(got.size(), 2u);
   std::set<std::uint64_t> ids{got[0]->message_id, got[1]->message_id};
@@ -298,12 +343,14 @@ TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retenti
   auto& store = open_store();
   smppd::gateway::engine_settings settings;
   settings.receipts.retention = 0s;
-  settings.housekeeping_interval = 1s;  // the first run comes one interval after start()
-  auto& e = start(store, 0, true, settings);
+  settings.housekeeping_interval = 1s;  // the first run comes one interval after start
+  auto& e = make_engine(store, 0, settings);
   ASSERT_EQ(submit(e, message("4512345678", 1)), command_status::esme_rok);  // receipt queued
   ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
-  for (int i = 0; i < 300 && e.counters().receipts_expired == 0; ++i)
-    std::this_thread::sleep_for(10ms);
+  settle(e);
+  EXPECT_EQ(e.counters().receipts_expired, 0u);
+  clock_.advance(1s);
+  settle(e);
   EXPECT_EQ(e.counters().receipts_expired, 1u);
   store.flush();
   EXPECT_EQ(store.pending_count("acme"), 0u);
@@ -319,29 +366,30 @@ TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retenti
     sqlite3_close(db);
     return n;
   };
-  for (int i = 0; i < 300 && messages_left() > 0; ++i) std::this_thread::sleep_for(10ms);
   EXPECT_EQ(messages_left(), 0);
-  EXPECT_NE(log_text_.str().find("purged 2 finished messages"), std::string::npos)
-      << log_text_.str();
+  EXPECT_NE(log_sink_->text().find("purged 2 finished messages"), std::string::npos)
+      << log_sink_->text();
 }
 
 TEST_F(engine_test, counters_reach_the_log_now_and_then_when_something_happened) {
   auto& store = open_store();
   smppd::gateway::engine_settings settings;
   settings.stats_interval = 1s;
-  auto& e = start(store, 0, true, settings);
+  auto& e = make_engine(store, 0, settings);
   ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
   ASSERT_EQ(submit(e, message("4512345678", 0)), command_status::esme_rok);
-  for (int i = 0; i < 300 && log_text_.str().find("messages accepted") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
-  EXPECT_NE(log_text_.str().find("last 1 s: 2 messages accepted, 0 refused, 2 final outcomes"),
+  settle(e);
+  EXPECT_EQ(log_sink_->text().find("messages accepted"), std::string::npos);
+  clock_.advance(1s);
+  settle(e);
+  EXPECT_NE(log_sink_->text().find("last 1 s: 2 messages accepted, 0 refused, 2 final outcomes"),
             std::string::npos)
-      << log_text_.str();
+      << log_sink_->text();
   // Nothing happened since: no second line.
-  const auto lines = log_text_.str().size();
-  std::this_thread::sleep_for(1500ms);
-  EXPECT_EQ(log_text_.str().size(), lines) << log_text_.str();
+  const auto lines = log_sink_->text().size();
+  clock_.advance(1500ms);
+  settle(e);
+  EXPECT_EQ(log_sink_->text().size(), lines) << log_sink_->text();
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/bind_registry.hpp"
+
 namespace {
 
 using namespace smppd;
@@ -41,9 +43,23 @@ smpp::submit_sm valid_submit() {
   return s;
 }
 
+// The node side of a submit: the real bind_registry (each account's shared throughput limit,
+// on the test's time) and ids counted from 1000.
+class registry_gate final : public server::submit_gate {
+ public:
+  bool try_submit(const std::string& system_id, steady_time now) override {
+    return registry.try_submit(system_id, now);
+  }
+  std::uint64_t next_message_id(wall_time) override { return next_id++; }
+
+  server::bind_registry registry;
+  std::uint64_t next_id = 1000;
+};
+
 class session_core_test : public ::testing::Test {
  protected:
-  session_core core{settings(), t0};
+  registry_gate gate;
+  session_core core{settings(), gate, t0};
   std::vector<std::uint8_t> wire;
 
   static server::session_settings settings() {
@@ -165,6 +181,9 @@ TEST_F(session_core_test, a_valid_submit_goes_to_the_shell_with_priority_capped)
   EXPECT_EQ(events.submit.priority, 1);
   EXPECT_EQ(events.submit.requested_priority, 3);
   EXPECT_EQ(events.submit.dest_addr_ton, 1);
+  EXPECT_EQ(events.submit.id, 1000u);
+  EXPECT_EQ(events.submit.system_id, "acme");
+  EXPECT_EQ(events.submit.submitted_at, wall0);
   EXPECT_TRUE(wire.empty());
   core.on_submit_result(21, command_status::esme_rok, "1234567890123456789", wire);
   const auto out = sent(wire);
@@ -172,6 +191,26 @@ TEST_F(session_core_test, a_valid_submit_goes_to_the_shell_with_priority_capped)
   const auto* resp = out[0].get_if<smpp::submit_sm_resp>();
   ASSERT_NE(resp, nullptr);
   EXPECT_EQ(resp->message_id, "1234567890123456789");
+}
+
+TEST_F(session_core_test, submits_over_the_accounts_throughput_are_rthrottled_until_time_passes) {
+  ASSERT_TRUE(gate.registry.try_bind("acme", 10, 2, t0));  // 2 per second, shared
+  bind_as(server::bind_kind::transmitter);
+  EXPECT_TRUE(feed(smpp::make_pdu(valid_submit(), 1)).submit_sequence);
+  EXPECT_TRUE(feed(smpp::make_pdu(valid_submit(), 2)).submit_sequence);
+  const auto refused = feed(smpp::make_pdu(valid_submit(), 3));
+  EXPECT_FALSE(refused.submit_sequence);
+  EXPECT_EQ(wire.size(), 16u);  // a header: error responses carry no body
+  auto out = sent(wire);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].command_id(), command_id::submit_sm_resp);
+  EXPECT_EQ(out[0].command_status, command_status::esme_rthrottled);
+  EXPECT_EQ(out[0].sequence_number, 3u);
+  EXPECT_EQ(gate.next_id, 1002u);  // no id spent on a refused submit
+  // Half a second later one token is back.
+  const auto later = feed(smpp::make_pdu(valid_submit(), 4), t0 + 500ms);
+  ASSERT_TRUE(later.submit_sequence);
+  EXPECT_EQ(later.submit.id, 1002u);
 }
 
 TEST_F(session_core_test, an_invalid_submit_is_answered_by_the_core) {

@@ -322,14 +322,15 @@ std::vector<message_record> sqlite_message_store::unfinished_messages() {
 
 std::vector<receipt_record> sqlite_message_store::pending_receipts(std::chrono::hours retention) {
   std::lock_guard lock(db_mutex_);
-  const auto cutoff = to_ms(std::chrono::system_clock::now() - retention);
+  const auto cutoff = to_ms(options_.clock->now() - retention);
   {
     auto d = prepare("DELETE FROM receipts WHERE created_at < ?");
     sqlite3_bind_int64(d.get(), 1, cutoff);
     if (run(d.get()) != SQLITE_OK) fail(handle_, "delete old receipts");
   }
   load_pending_counts();
-  auto s = prepare("SELECT " + column_list<receipt_record>() + " FROM receipts ORDER BY receipt_id");
+  auto s =
+      prepare("SELECT " + column_list<receipt_record>() + " FROM receipts ORDER BY receipt_id");
   std::vector<receipt_record> out;
   int rc;
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
@@ -349,7 +350,7 @@ std::uint64_t sqlite_message_store::max_message_id() {
 std::uint64_t sqlite_message_store::purge_finished(std::chrono::hours older_than,
                                                    std::error_code& ec) {
   ec.clear();
-  const auto cutoff = to_ms(std::chrono::system_clock::now() - older_than);
+  const auto cutoff = to_ms(options_.clock->now() - older_than);
   // Walk the table in id order, which is submit order, in small transactions so the writer
   // is never held up for long; stop at the first message submitted after the cutoff (it
   // cannot have been done before it). Old unfinished messages are skipped, not deleted.

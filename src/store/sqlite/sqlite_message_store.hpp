@@ -44,6 +44,8 @@ struct message_store_options {
   int wal_autocheckpoint_pages = 4000;
   // PRAGMA cache_size, in KiB.
   int cache_kib = 16384;
+  // What "now" is for retention and purges.
+  const wall_clock* clock = &system_wall_clock();
 };
 
 class sqlite_message_store final : public core::message_store {
