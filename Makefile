@@ -1,12 +1,12 @@
 # The README's two commands: `make run` and `make test`. Everything else is a helper.
-.PHONY: run test bootstrap build build-dev build-fuzz test-release test-dev fuzz-smoke bench clean
+.PHONY: run test check format lint bootstrap build build-dev bench clean
 
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 20
 
 bootstrap:
 	@scripts/bootstrap
 
+# Release build for `make run` and the benchmarks; warnings do not stop a user's build.
 build: bootstrap
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
@@ -15,28 +15,29 @@ build-dev: bootstrap
 	@cmake --preset dev >/dev/null
 	@cmake --build --preset dev -j $(JOBS)
 
-build-fuzz: bootstrap
-	@cmake --preset fuzz >/dev/null
-	@cmake --build --preset fuzz -j $(JOBS)
-
 run: build
 	build/smppd serve --config config/smppd.toml
 
-test-release: build
-	ctest --preset release -j $(JOBS)
+# Every test once under ASan+UBSan, the threaded ones under TSan, a short fuzz run (what CI
+# runs; phases timed). FUZZ_SECONDS sets the fuzz time per target.
+test:
+	@JOBS=$(JOBS) scripts/test
 
-test-dev: build-dev
-	ctest --preset dev -j $(JOBS)
+# Formatting and lint (clang-format, clang-tidy); slower than `make test` for lint.
+check: format lint
 
-fuzz-smoke: build-fuzz
-	scripts/fuzz-smoke $(FUZZ_SECONDS)
+format:
+	@scripts/format-check
 
-# Release tests (unit, interop, fuzz corpus replay), the unit tests again under
-# ASan+UBSan, then each libFuzzer target for a short run.
-test: test-release test-dev fuzz-smoke
+lint: build-dev
+	@scripts/lint
 
+# The benchmarks of docs/benchmarks.md that need no second tool: codec, text, store.
 bench: build
-	scripts/bench
+	build/bench/codec_bench --benchmark_min_time=0.2
+	build/bench/text_bench --benchmark_min_time=0.2
+	build/bench/store_bench --benchmark_min_time=0.2
+	bench/end_to_end.sh 200000 full
 
 clean:
-	rm -rf build build-dev build-fuzz
+	rm -rf build build-dev build-tsan build-fuzz

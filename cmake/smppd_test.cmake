@@ -1,11 +1,19 @@
-# smppd_unit_test(NAME SOURCES... LIBS libs...): one gtest binary, registered with label "unit".
+# smppd_unit_test(NAME SOURCES... LIBS libs... [LABELS ...]): one gtest binary, registered
+# with label "unit" unless told otherwise. Tests that run threads of ours get the label
+# "threaded" too: the tsan preset builds (target threaded_tests) and runs only those.
 find_package(GTest QUIET)
+if(NOT TARGET threaded_tests)
+  add_custom_target(threaded_tests)
+endif()
 function(smppd_unit_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
+  endif()
+  if("threaded" IN_LIST ARG_LABELS)
+    add_dependencies(threaded_tests ${name})
   endif()
   add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
   set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")

@@ -199,6 +199,45 @@ TEST_F(engine_test, a_receipt_goes_to_the_receiver_and_leaves_the_store_when_ack
   EXPECT_EQ(e.counters().receipts_acked, 1u);
 }
 
+// The one test on the engine's own thread (start()), with the real clock: what the others
+// check step by step also works with the threads as in production (and under TSan).
+TEST(engine_thread_test, a_started_engine_delivers_and_forgets_acknowledged_receipts) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("smppd-engine-thread-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  {
+    smppd::store::sqlite::message_store_options options;
+    options.synchronous_full = false;
+    sqlite_message_store store(dir / "smppd.db", options);
+    engine e(store, simulator(0), {}, spdlog::default_logger());
+    e.start();
+    auto session = std::make_shared<fake_session>();
+    e.attach(1, "acme", 10, session);
+    for (std::uint64_t id = 1; id <= 20; ++id) {
+      message_record m;
+      m.id = id;
+      m.system_id = "acme";
+      m.submitted_at = std::chrono::system_clock::now();
+      m.destination_addr = "4512345678";
+      m.registered_delivery = 1;
+      std::promise<command_status> done;
+      e.accept(std::move(m), [&](command_status s) { done.set_value(s); });
+      ASSERT_EQ(done.get_future().get(), command_status::esme_rok);
+    }
+    const auto got = session->wait_for(10);  // the window
+    ASSERT_EQ(got.size(), 10u);
+    std::vector<receipt_ack> acks;
+    for (const auto& r : got) acks.push_back({r->receipt_id, true});
+    e.acked(1, acks);
+    EXPECT_EQ(session->wait_for(20).size(), 20u);
+    e.stop();
+    EXPECT_EQ(e.counters().receipts_acked, 10u);
+    EXPECT_EQ(store.pending_count("acme"), 10u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST_F(engine_test, no_receipt_without_registered_delivery_but_the_outcome_is_recorded) {
   auto& store = open_store();
   auto& e = make_engine(store);
