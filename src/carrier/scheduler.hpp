@@ -16,8 +16,8 @@
 
 #include "carrier/simulator.hpp"
 #include "common/clock.hpp"
-#include "dlr/receipt.hpp"
 #include "core/message_store.hpp"
+#include "dlr/receipt.hpp"
 
 namespace smppd::carrier {
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "dlr/receipt.hpp"
 #include "core/message_store.hpp"
+#include "dlr/receipt.hpp"
 
 namespace smppd::carrier {
 

@@ -15,7 +15,9 @@ void add_config_option(CLI::App& command, command_context& context) {
 }
 }  // namespace smppd::cli
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace smppd::cli;
   CLI::App app{"smppd: an SMPP 3.4 SMS gateway"};
   app.set_version_flag("--version", std::string("smppd ") + smppd::version());
@@ -38,8 +40,19 @@ int main(int argc, char** argv) {
   } catch (const smppd::store::sqlite::store_error& e) {
     std::fprintf(stderr, "smppd: store: %s\n", e.what());
     return exit_bad_usage;
+  }
+}
+
+}  // namespace
+
+// Any exception becomes a one-line message and exit status 2, never an abort.
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "smppd: %s\n", e.what());
-    return exit_bad_usage;
+  } catch (...) {
+    std::fprintf(stderr, "smppd: unexpected error\n");
   }
+  return smppd::cli::exit_bad_usage;
 }

@@ -179,7 +179,7 @@ int run(const command_context& context, const send_options& o, bool config_named
   const auto targets = resolve_targets(context, o.target, config_named);
   asio::io_context io;
   auto outcome = std::make_shared<send_outcome>();
-  asio::co_spawn(io, run_send(o, targets, outcome), [](std::exception_ptr e) {
+  asio::co_spawn(io, run_send(o, targets, outcome), [](const std::exception_ptr& e) {
     if (e) std::rethrow_exception(e);
   });
   io.run();

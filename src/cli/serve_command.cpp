@@ -12,8 +12,8 @@
 #include "cli/open_store.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
-#include "gateway/engine.hpp"
 #include "core/message_sink.hpp"
+#include "gateway/engine.hpp"
 #include "server/server.hpp"
 
 namespace smppd::cli {
@@ -58,7 +58,7 @@ void raise_descriptor_limit() {
 
 // `serve --discard`: the SMPP front alone, for benchmarking it; nothing is stored.
 int run_front_only(const config::config& cfg, core::account_store& accounts,
-                   std::shared_ptr<spdlog::logger> log) {
+                   const std::shared_ptr<spdlog::logger>& log) {
   log->warn("--discard: messages are acknowledged and thrown away, no receipts (benchmarks only)");
   core::counting_sink sink;
   core::no_receipts receipts;

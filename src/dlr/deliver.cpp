@@ -33,8 +33,8 @@ std::string reference_text(std::span<const std::uint8_t> user_message_reference)
 }
 
 std::optional<core::receipt_record> receipt_for(const core::message_record& message,
-                                                 receipt_status status, std::uint32_t error,
-                                                 wall_time done_at) {
+                                                receipt_status status, std::uint32_t error,
+                                                wall_time done_at) {
   if (!wants_receipt(message.registered_delivery, status)) return std::nullopt;
   core::receipt_record r;
   r.system_id = message.system_id;

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "common/clock.hpp"
+#include "core/message_store.hpp"
 #include "dlr/receipt.hpp"
 #include "smpp/message_pdus.hpp"
-#include "core/message_store.hpp"
 
 namespace smppd::dlr {
 
@@ -36,8 +36,8 @@ inline constexpr std::uint8_t network_type_gsm = 3;
 // it. id = the decimal message id; source = the message's destination (TON as stored, 1),
 // destination = its source; created_at = done_at; receipt_id is left 0 (the store assigns).
 std::optional<core::receipt_record> receipt_for(const core::message_record& message,
-                                                 receipt_status status, std::uint32_t error,
-                                                 wall_time done_at);
+                                                receipt_status status, std::uint32_t error,
+                                                wall_time done_at);
 
 // The deliver_sm carrying a receipt: esm_class 0x04, data_coding 0, short_message = text,
 // TLVs receipted_message_id (0x001E), message_state (0x0427), network_error_code (0x0423:

@@ -9,9 +9,9 @@
 #include <mutex>
 #include <string>
 
+#include "core/account_store.hpp"
 #include "server/bind_registry.hpp"
 #include "server/session_core.hpp"
-#include "core/account_store.hpp"
 
 namespace smppd::server {
 

@@ -26,7 +26,7 @@ void send_bind_resp(std::uint32_t sequence_number, command_status status,
   Resp resp;
   resp.system_id.assign(server_system_id);
   resp.tlvs.set_u8(smpp::tlv_tag::sc_interface_version, sc_interface_version);
-  smpp::encode(smpp::make_pdu(std::move(resp), sequence_number), wire);
+  smpp::encode(smpp::make_pdu(resp, sequence_number), wire);
 }
 
 void send_bind_resp(bind_kind kind, std::uint32_t sequence_number, command_status status,

@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 const wall_time t0 = wall_time{} + std::chrono::hours(24 * 365 * 55);
 
 core::receipt_record receipt(std::uint64_t id, std::string system_id = "acme",
-                              wall_time created = t0) {
+                             wall_time created = t0) {
   core::receipt_record r;
   r.receipt_id = id;
   r.system_id = std::move(system_id);
