@@ -1,7 +1,7 @@
 // smppd_responder: a trivial SMPP server that answers as fast as it can, so `smppd bench`
 // can show it is not the bottleneck. Prints "listening HOST:PORT" once ready.
 //   smppd_responder [--host 127.0.0.1] [--port 0] [--receipts] [--threads 1]
-#include "bench/responder.hpp"
+#include "support/responder.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   unsigned port = 0;
   unsigned threads = 1;
-  smppd::bench::responder_options options;
+  smppd::test_support::responder_options options;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
     } else if (arg == "--receipts") {
       options.receipts = true;
     } else if (arg == "--silent") {
-      options.behaviour = smppd::bench::responder_options::mode::silent;
+      options.behaviour = smppd::test_support::responder_options::mode::silent;
     } else {
       std::fprintf(
           stderr,
@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   }
   try {
     asio::io_context io(static_cast<int>(threads));
-    auto r = smppd::bench::responder::create(io, host, static_cast<std::uint16_t>(port), options);
+    auto r =
+        smppd::test_support::responder::create(io, host, static_cast<std::uint16_t>(port), options);
     r->start();
     asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const std::error_code&, int) {

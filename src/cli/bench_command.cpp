@@ -334,39 +334,49 @@ int fail(int status, const std::string& message) {
   return status;
 }
 
-int run(const command_context& context, bench_options o, bool config_named) {
-  if (o.sessions == 0 || o.window == 0 || o.threads == 0) {
-    return fail(exit_bad_usage, "--sessions, --window and --threads must be at least 1");
-  }
-  if (o.count == 0 && o.duration_s <= 0) return fail(exit_bad_usage, "give --count or --duration");
-  client::bind_type bind;
-  if (o.bind == "trx") {
-    bind = client::bind_type::transceiver;
-  } else if (o.bind == "tx") {
-    bind = client::bind_type::transmitter;
-  } else if (o.bind == "rx") {
-    bind = client::bind_type::receiver;
-  } else {
-    return fail(exit_bad_usage, "--bind must be tx, rx or trx");
-  }
+std::optional<client::bind_type> parse_bind(const std::string& bind) {
+  if (bind == "trx") return client::bind_type::transceiver;
+  if (bind == "tx") return client::bind_type::transmitter;
+  if (bind == "rx") return client::bind_type::receiver;
+  return std::nullopt;
+}
+
+// The options checked and turned into what every session shares; nullptr and `problem`
+// when they do not make a run.
+std::shared_ptr<run_plan> make_plan(const command_context& context, const bench_options& o,
+                                    bool config_named, std::string& problem) {
   auto plan = std::make_shared<run_plan>();
   plan->options = o;
   plan->targets = resolve_targets(context, o.target, config_named);
-  std::string problem;
   plan->pdu = encode_template(o, problem);
-  if (plan->pdu.empty()) return fail(exit_bad_usage, problem);
+  if (plan->pdu.empty()) return nullptr;
   plan->expect_receipts = (o.registered_delivery & 3) == 1;
-  const bool track_ids = o.registered_delivery != 0;
+  return plan;
+}
 
-  auto totals = std::make_shared<shared_totals>();
-  const unsigned threads = std::min(o.threads, o.sessions);
+// One io_context and one tally per I/O thread.
+struct workers {
   std::vector<std::unique_ptr<asio::io_context>> ios;
   std::vector<std::unique_ptr<thread_tally>> tallies;
+};
+
+workers make_workers(const bench_options& o, bool track_ids) {
+  workers w;
+  const unsigned threads = std::min(o.threads, o.sessions);
   for (unsigned i = 0; i < threads; ++i) {
-    ios.push_back(std::make_unique<asio::io_context>(1));
-    tallies.push_back(std::make_unique<thread_tally>());
-    if (track_ids && o.duration_s <= 0) tallies.back()->ok_ids.reserve(o.count / threads + 16);
+    w.ios.push_back(std::make_unique<asio::io_context>(1));
+    w.tallies.push_back(std::make_unique<thread_tally>());
+    if (track_ids && o.duration_s <= 0) w.tallies.back()->ok_ids.reserve(o.count / threads + 16);
   }
+  return w;
+}
+
+// Creates the sessions, spread over the targets and the threads; each connects, binds and
+// sends once its thread runs.
+void start_sessions(const std::shared_ptr<const run_plan>& plan, client::bind_type bind, workers& w,
+                    const std::shared_ptr<shared_totals>& totals, bool track_ids) {
+  const auto& o = plan->options;
+  const auto threads = static_cast<unsigned>(w.ios.size());
   auto base = make_session_options(o.target);
   base.bind = bind;
   base.window = o.window;
@@ -375,149 +385,217 @@ int run(const command_context& context, bench_options o, bool config_named) {
   for (unsigned i = 0; i < o.sessions; ++i) {
     auto options = base;
     options.server = plan->targets[i % plan->targets.size()];
-    auto& io = *ios[i % threads];
-    auto* tally = tallies[i % threads].get();
+    auto& io = *w.ios[i % threads];
+    auto* tally = w.tallies[i % threads].get();
     auto s = client::session::create(io.get_executor(), options);
     setup_handlers(*s, tally, totals, track_ids);
     const std::uint64_t quota = o.count / o.sessions + (i < o.count % o.sessions ? 1 : 0);
     asio::co_spawn(io, drive(s, quota, plan, totals, tally, session_rate), asio::detached);
   }
+}
 
-  const auto started = steady_clock::now();
-  std::atomic<bool> finished{false};
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  std::thread progress([&] {
+// A progress line on stderr each second until `finished` (rewritten in place on a tty).
+std::thread start_progress(const bench_options& o, const shared_totals& totals,
+                           const std::atomic<bool>& finished, steady_time started, bool tty) {
+  return std::thread([&o, &totals, &finished, started, tty] {
     std::uint64_t last_responses = 0;
     auto last = steady_clock::now();
     while (!finished.load()) {
       for (int i = 0; i < 10 && !finished.load(); ++i) std::this_thread::sleep_for(100ms);
       if (finished.load() || o.quiet) continue;
       const auto t = steady_clock::now();
-      const auto r = totals->responses.load();
+      const auto r = totals.responses.load();
       const double rate =
           static_cast<double>(r - last_responses) / duration<double>(t - last).count();
       last_responses = r;
       last = t;
       std::fprintf(
           stderr, "%s[%5.1fs] sessions %u/%u sent %llu ok %llu  %.0f/s  receipts %llu%s",
-          tty ? "\r" : "", duration<double>(t - started).count(), totals->sessions_bound.load(),
-          o.sessions, static_cast<unsigned long long>(totals->sent.load()),
-          static_cast<unsigned long long>(totals->ok.load()), rate,
-          static_cast<unsigned long long>(totals->final_receipts.load()), tty ? "   " : "\n");
+          tty ? "\r" : "", duration<double>(t - started).count(), totals.sessions_bound.load(),
+          o.sessions, static_cast<unsigned long long>(totals.sent.load()),
+          static_cast<unsigned long long>(totals.ok.load()), rate,
+          static_cast<unsigned long long>(totals.final_receipts.load()), tty ? "   " : "\n");
       std::fflush(stderr);
     }
   });
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ios, i] { ios[i]->run(); });
-  ios[0]->run();
-  for (auto& t : pool) t.join();
-  finished = true;
-  progress.join();
-  if (tty && !o.quiet) std::fprintf(stderr, "\n");
-  const auto ended = steady_clock::now();
+}
 
+// Runs every io_context (the first on this thread) until all sessions have unbound.
+void run_io(workers& w) {
+  std::vector<std::thread> pool;
+  for (std::size_t i = 1; i < w.ios.size(); ++i) pool.emplace_back([&w, i] { w.ios[i]->run(); });
+  w.ios[0]->run();
+  for (auto& t : pool) t.join();
+}
+
+thread_tally merge_tallies(const std::vector<std::unique_ptr<thread_tally>>& tallies) {
   thread_tally all;
-  for (auto& t : tallies) {
+  for (const auto& t : tallies) {
     all.latency.merge(t->latency);
     all.sent += t->sent;
     all.ok += t->ok;
     all.timeouts += t->timeouts;
     all.closed += t->closed;
-    for (auto& [k, v] : t->rejected) all.rejected[k] += v;
+    for (const auto& [k, v] : t->rejected) all.rejected[k] += v;
     all.intermediate_receipts += t->intermediate_receipts;
     all.unparsable_delivers += t->unparsable_delivers;
     all.first_submit = std::min(all.first_submit, t->first_submit);
     all.last_response = std::max(all.last_response, t->last_response);
     all.last_receipt = std::max(all.last_receipt, t->last_receipt);
-    for (auto& e : t->errors) all.errors.push_back(e);
+    for (const auto& e : t->errors) all.errors.push_back(e);
   }
-  // Receipts to ids: each submitted id should see exactly one final receipt.
-  std::uint64_t receipts = 0, missing = 0, duplicates = 0, unknown = 0;
-  if (track_ids) {
-    std::unordered_map<std::uint64_t, std::uint32_t> seen;
-    std::unordered_map<std::string, std::uint32_t> seen_text;
-    seen.reserve(all.ok * 2 + 16);
-    for (auto& t : tallies) {
-      for (auto id : t->ok_ids) seen.emplace(id, 0);
-      for (auto& id : t->ok_ids_text) seen_text.emplace(id, 0);
-    }
-    auto count = [&](auto& map, const auto& id) {
-      ++receipts;
-      auto it = map.find(id);
-      if (it == map.end()) {
-        ++unknown;
-      } else if (++it->second > 1) {
-        ++duplicates;
-      }
-    };
-    for (auto& t : tallies) {
-      for (auto id : t->receipt_ids) count(seen, id);
-      for (auto& id : t->receipt_ids_text) count(seen_text, id);
-    }
-    if (plan->expect_receipts) {
-      for (auto& [id, n] : seen) missing += n == 0;
-      for (auto& [id, n] : seen_text) missing += n == 0;
-    }
-  }
+  return all;
+}
 
+struct receipt_counts {
+  std::uint64_t receipts = 0;
+  std::uint64_t missing = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t unknown = 0;
+};
+
+// Receipts to ids: each submitted id should see exactly one final receipt.
+receipt_counts match_receipts(const std::vector<std::unique_ptr<thread_tally>>& tallies,
+                              std::uint64_t ok, bool expect_receipts) {
+  receipt_counts c;
+  std::unordered_map<std::uint64_t, std::uint32_t> seen;
+  std::unordered_map<std::string, std::uint32_t> seen_text;
+  seen.reserve(ok * 2 + 16);
+  for (const auto& t : tallies) {
+    for (auto id : t->ok_ids) seen.emplace(id, 0);
+    for (const auto& id : t->ok_ids_text) seen_text.emplace(id, 0);
+  }
+  auto count = [&c](auto& map, const auto& id) {
+    ++c.receipts;
+    auto it = map.find(id);
+    if (it == map.end()) {
+      ++c.unknown;
+    } else if (++it->second > 1) {
+      ++c.duplicates;
+    }
+  };
+  for (const auto& t : tallies) {
+    for (auto id : t->receipt_ids) count(seen, id);
+    for (const auto& id : t->receipt_ids_text) count(seen_text, id);
+  }
+  if (expect_receipts) {
+    for (const auto& [id, n] : seen) c.missing += n == 0;
+    for (const auto& [id, n] : seen_text) c.missing += n == 0;
+  }
+  return c;
+}
+
+// The rates of a finished run, from the first submit_sm to the last response or receipt.
+struct run_summary {
   std::uint64_t rejected = 0;
-  for (auto& [k, v] : all.rejected) rejected += v;
+  double submit_s = 0;
+  double submit_per_s = 0;
+  double receipts_per_s = 0;
+  double elapsed_s = 0;
+};
+
+run_summary summarize(const thread_tally& all, const receipt_counts& receipts, steady_time started,
+                      steady_time ended) {
+  run_summary s;
+  for (const auto& [k, v] : all.rejected) s.rejected += v;
   const bool any = all.first_submit != steady_time::max();
-  const double submit_s = any && all.last_response > all.first_submit
-                              ? duration<double>(all.last_response - all.first_submit).count()
-                              : 0;
+  s.submit_s = any && all.last_response > all.first_submit
+                   ? duration<double>(all.last_response - all.first_submit).count()
+                   : 0;
   const double receipt_s = any && all.last_receipt > all.first_submit
                                ? duration<double>(all.last_receipt - all.first_submit).count()
                                : 0;
-  const double submit_per_s = submit_s > 0 ? static_cast<double>(all.ok + rejected) / submit_s : 0;
-  const double receipts_per_s = receipt_s > 0 ? static_cast<double>(receipts) / receipt_s : 0;
-  const double elapsed = duration<double>(ended - started).count();
+  s.submit_per_s = s.submit_s > 0 ? static_cast<double>(all.ok + s.rejected) / s.submit_s : 0;
+  s.receipts_per_s = receipt_s > 0 ? static_cast<double>(receipts.receipts) / receipt_s : 0;
+  s.elapsed_s = duration<double>(ended - started).count();
+  return s;
+}
 
+void print_json(const bench_options& o, const thread_tally& all, const receipt_counts& receipts,
+                const run_summary& s) {
+  nlohmann::json j = {
+      {"sessions", o.sessions},
+      {"window", o.window},
+      {"sent", all.sent},
+      {"ok", all.ok},
+      {"rejected", all.rejected},
+      {"timeouts", all.timeouts},
+      {"submit_per_s", std::round(s.submit_per_s)},
+      {"latency_p50_us", all.latency.percentile(50)},
+      {"latency_p99_us", all.latency.percentile(99)},
+      {"latency_p999_us", all.latency.percentile(99.9)},
+      {"receipts", receipts.receipts},
+      {"receipts_per_s", std::round(s.receipts_per_s)},
+      {"intermediate_receipts", all.intermediate_receipts},
+      {"missing", receipts.missing},
+      {"duplicates", receipts.duplicates},
+      {"unknown", receipts.unknown},
+      {"elapsed_s", std::round(s.elapsed_s * 1000) / 1000},
+      {"errors", all.errors},
+  };
+  if (j["rejected"].is_null()) j["rejected"] = nlohmann::json::object();
+  std::printf("%s\n", j.dump().c_str());
+}
+
+void print_text(const bench_options& o, unsigned sessions_bound, const thread_tally& all,
+                const receipt_counts& receipts, const run_summary& s, bool track_ids) {
+  std::printf("sessions %u (bound %u), window %u\n", o.sessions, sessions_bound, o.window);
+  std::printf("sent %llu, ok %llu, rejected %llu, timeouts %llu\n",
+              static_cast<unsigned long long>(all.sent), static_cast<unsigned long long>(all.ok),
+              static_cast<unsigned long long>(s.rejected),
+              static_cast<unsigned long long>(all.timeouts));
+  for (const auto& [k, v] : all.rejected)
+    std::printf("  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v));
+  std::printf("submit_sm/s %.0f over %.3f s; latency p50 %llu us, p99 %llu us, p99.9 %llu us\n",
+              s.submit_per_s, s.submit_s,
+              static_cast<unsigned long long>(all.latency.percentile(50)),
+              static_cast<unsigned long long>(all.latency.percentile(99)),
+              static_cast<unsigned long long>(all.latency.percentile(99.9)));
+  if (track_ids) {
+    std::printf("receipts %llu (%.0f/s), missing %llu, duplicates %llu, unknown %llu\n",
+                static_cast<unsigned long long>(receipts.receipts), s.receipts_per_s,
+                static_cast<unsigned long long>(receipts.missing),
+                static_cast<unsigned long long>(receipts.duplicates),
+                static_cast<unsigned long long>(receipts.unknown));
+  }
+  std::printf("elapsed %.3f s\n", s.elapsed_s);
+  for (const auto& e : all.errors) std::printf("error: %s\n", e.c_str());
+}
+
+int run(const command_context& context, const bench_options& o, bool config_named) {
+  if (o.sessions == 0 || o.window == 0 || o.threads == 0) {
+    return fail(exit_bad_usage, "--sessions, --window and --threads must be at least 1");
+  }
+  if (o.count == 0 && o.duration_s <= 0) return fail(exit_bad_usage, "give --count or --duration");
+  const auto bind = parse_bind(o.bind);
+  if (!bind) return fail(exit_bad_usage, "--bind must be tx, rx or trx");
+  std::string problem;
+  const std::shared_ptr<const run_plan> plan = make_plan(context, o, config_named, problem);
+  if (!plan) return fail(exit_bad_usage, problem);
+  const bool track_ids = o.registered_delivery != 0;
+
+  auto totals = std::make_shared<shared_totals>();
+  workers w = make_workers(o, track_ids);
+  start_sessions(plan, *bind, w, totals, track_ids);
+
+  const auto started = steady_clock::now();
+  std::atomic<bool> finished{false};
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  std::thread progress = start_progress(o, *totals, finished, started, tty);
+  run_io(w);
+  finished = true;
+  progress.join();
+  if (tty && !o.quiet) std::fprintf(stderr, "\n");
+  const auto ended = steady_clock::now();
+
+  const thread_tally all = merge_tallies(w.tallies);
+  const receipt_counts receipts =
+      track_ids ? match_receipts(w.tallies, all.ok, plan->expect_receipts) : receipt_counts{};
+  const run_summary summary = summarize(all, receipts, started, ended);
   if (o.json) {
-    nlohmann::json j = {
-        {"sessions", o.sessions},
-        {"window", o.window},
-        {"sent", all.sent},
-        {"ok", all.ok},
-        {"rejected", all.rejected},
-        {"timeouts", all.timeouts},
-        {"submit_per_s", std::round(submit_per_s)},
-        {"latency_p50_us", all.latency.percentile(50)},
-        {"latency_p99_us", all.latency.percentile(99)},
-        {"latency_p999_us", all.latency.percentile(99.9)},
-        {"receipts", receipts},
-        {"receipts_per_s", std::round(receipts_per_s)},
-        {"intermediate_receipts", all.intermediate_receipts},
-        {"missing", missing},
-        {"duplicates", duplicates},
-        {"unknown", unknown},
-        {"elapsed_s", std::round(elapsed * 1000) / 1000},
-        {"errors", all.errors},
-    };
-    if (j["rejected"].is_null()) j["rejected"] = nlohmann::json::object();
-    std::printf("%s\n", j.dump().c_str());
+    print_json(o, all, receipts, summary);
   } else {
-    std::printf("sessions %u (bound %u), window %u\n", o.sessions, totals->sessions_bound.load(),
-                o.window);
-    std::printf("sent %llu, ok %llu, rejected %llu, timeouts %llu\n",
-                static_cast<unsigned long long>(all.sent), static_cast<unsigned long long>(all.ok),
-                static_cast<unsigned long long>(rejected),
-                static_cast<unsigned long long>(all.timeouts));
-    for (auto& [k, v] : all.rejected)
-      std::printf("  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v));
-    std::printf("submit_sm/s %.0f over %.3f s; latency p50 %llu us, p99 %llu us, p99.9 %llu us\n",
-                submit_per_s, submit_s, static_cast<unsigned long long>(all.latency.percentile(50)),
-                static_cast<unsigned long long>(all.latency.percentile(99)),
-                static_cast<unsigned long long>(all.latency.percentile(99.9)));
-    if (track_ids) {
-      std::printf("receipts %llu (%.0f/s), missing %llu, duplicates %llu, unknown %llu\n",
-                  static_cast<unsigned long long>(receipts), receipts_per_s,
-                  static_cast<unsigned long long>(missing),
-                  static_cast<unsigned long long>(duplicates),
-                  static_cast<unsigned long long>(unknown));
-    }
-    std::printf("elapsed %.3f s\n", elapsed);
-    for (auto& e : all.errors) std::printf("error: %s\n", e.c_str());
+    print_text(o, totals->sessions_bound.load(), all, receipts, summary, track_ids);
   }
   if (totals->sessions_bound.load() == 0) return exit_failed;
   return exit_ok;

@@ -3,42 +3,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <string_view>
 
 #include "smpp/codec.hpp"
 #include "smpp/detail/wire.hpp"
 
 namespace smppd::smpp {
 namespace {
-
-// The status for a field that breaks its size limit (a C-octet string without its NUL in
-// time, a time of the wrong length, a list too long). SMPP 3.4 names a status for most; for
-// the rest (address_range, esme_addr, final_date, no_unsuccess) it is silent and we answer
-// ESME_RINVPARLEN, "invalid parameter length".
-command_status field_status(std::string_view field) noexcept {
-  struct entry {
-    std::string_view field;
-    command_status status;
-  };
-  static constexpr entry table[] = {
-      {"source_addr", command_status::esme_rinvsrcadr},
-      {"destination_addr", command_status::esme_rinvdstadr},
-      {"system_id", command_status::esme_rinvsysid},
-      {"password", command_status::esme_rinvpaswd},
-      {"system_type", command_status::esme_rinvsystyp},
-      {"service_type", command_status::esme_rinvsertyp},
-      {"schedule_delivery_time", command_status::esme_rinvsched},
-      {"validity_period", command_status::esme_rinvexpiry},
-      {"message_id", command_status::esme_rinvmsgid},
-      {"dl_name", command_status::esme_rinvdlname},
-      {"dest_address", command_status::esme_rinvnumdests},
-      {"short_message", command_status::esme_rinvmsglen},
-  };
-  for (const entry& e : table) {
-    if (e.field == field) return e.status;
-  }
-  return command_status::esme_rinvparlen;
-}
 
 class reader {
  public:
@@ -71,20 +41,21 @@ class reader {
     at_ += 4;
   }
 
+  // Strings and lists over their limit fail with the status their field list names.
   template <std::size_t N>
-  void operator()(const char* field, c_octet_string<N>& value) noexcept {
+  void operator()(field_name field, c_octet_string<N>& value) noexcept {
     if (!ok()) return;
     const std::size_t length = c_string_length(N);
-    if (length == npos) return fail(field_status(field), field);
+    if (length == npos) return fail(field.too_long, field);
     (void)value.assign({reinterpret_cast<const char*>(at_), length});  // fits: NUL within N
     at_ += length + 1;
   }
 
-  void operator()(const char* field, time_string& value) noexcept {
+  void operator()(field_name field, time_string& value) noexcept {
     if (!ok()) return;
     const std::size_t length = c_string_length(time_string::max_size);
     if (length == npos || !value.assign({reinterpret_cast<const char*>(at_), length})) {
-      return fail(field_status(field), field);
+      return fail(field.too_long, field);
     }
     at_ += length + 1;
   }
@@ -105,11 +76,11 @@ class reader {
   // A one-octet count, then that many entries; each is read before it is kept, so memory
   // grows only with bytes actually present in the frame.
   template <class T, std::size_t Max>
-  void operator()(const char* field, bounded_list<T, Max>& list) {
+  void operator()(field_name field, bounded_list<T, Max>& list) {
     if (!ok()) return;
     if (at_ == end_) return fail(command_status::esme_rinvcmdlen, field);
     const std::size_t count = *at_++;
-    if (count > Max) return fail(field_status(field), field);
+    if (count > Max) return fail(field.too_long, field);
     for (std::size_t i = 0; i < count && ok(); ++i) {
       T item{};
       read_element(item);

@@ -12,7 +12,26 @@
 #include <utility>
 #include <vector>
 
+#include "smpp/command_status.hpp"
+
 namespace smppd::smpp {
+
+// A field's spec name in a `visit` list, with the command_status that decode answers when
+// the field breaks its size limit (a C-octet string without its NUL in time, a time of the
+// wrong length, a list too long). SMPP 3.4 names a status for most string fields; for the
+// rest (address_range, esme_addr, final_date, no_unsuccess) it is silent and we answer
+// ESME_RINVPARLEN, "invalid parameter length". Visitors that want only the name take a
+// `const char*`, so a plain literal and a field_name both fit every visitor.
+struct field_name {
+  // Implicit both ways: a bare "name" in a field list is the common case.
+  constexpr field_name(const char* spec_name,
+                       command_status status = command_status::esme_rinvparlen) noexcept
+      : name(spec_name), too_long(status) {}
+  constexpr operator const char*() const noexcept { return name; }
+
+  const char* name;
+  command_status too_long;
+};
 
 // A C-octet string (SMPP 3.4 section 3.1): ASCII characters ended by a NUL. N is the spec's
 // maximum size including the NUL, so `c_octet_string<21>` holds at most 20 characters.

@@ -39,18 +39,19 @@ struct short_message_body {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("service_type", self.service_type);
+    v(field_name{"service_type", command_status::esme_rinvsertyp}, self.service_type);
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
     v("dest_addr_ton", self.dest_addr_ton);
     v("dest_addr_npi", self.dest_addr_npi);
-    v("destination_addr", self.destination_addr);
+    v(field_name{"destination_addr", command_status::esme_rinvdstadr}, self.destination_addr);
     v("esm_class", self.esm_class);
     v("protocol_id", self.protocol_id);
     v("priority_flag", self.priority_flag);
-    v("schedule_delivery_time", self.schedule_delivery_time);
-    v("validity_period", self.validity_period);
+    v(field_name{"schedule_delivery_time", command_status::esme_rinvsched},
+      self.schedule_delivery_time);
+    v(field_name{"validity_period", command_status::esme_rinvexpiry}, self.validity_period);
     v("registered_delivery", self.registered_delivery);
     v("replace_if_present_flag", self.replace_if_present_flag);
     v("data_coding", self.data_coding);
@@ -72,7 +73,7 @@ struct message_id_resp_body {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("message_id", self.message_id);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
   }
   friend bool operator==(const message_id_resp_body&, const message_id_resp_body&) = default;
 };
@@ -91,7 +92,7 @@ struct sme_dest_address {
   static void visit(Self& self, V&& v) {
     v("dest_addr_ton", self.dest_addr_ton);
     v("dest_addr_npi", self.dest_addr_npi);
-    v("destination_addr", self.destination_addr);
+    v(field_name{"destination_addr", command_status::esme_rinvdstadr}, self.destination_addr);
   }
   friend bool operator==(const sme_dest_address&, const sme_dest_address&) = default;
 };
@@ -101,7 +102,7 @@ struct distribution_list {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("dl_name", self.dl_name);
+    v(field_name{"dl_name", command_status::esme_rinvdlname}, self.dl_name);
   }
   friend bool operator==(const distribution_list&, const distribution_list&) = default;
 };
@@ -130,16 +131,17 @@ struct submit_multi {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("service_type", self.service_type);
+    v(field_name{"service_type", command_status::esme_rinvsertyp}, self.service_type);
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
-    v("dest_address", self.dest_address);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
+    v(field_name{"dest_address", command_status::esme_rinvnumdests}, self.dest_address);
     v("esm_class", self.esm_class);
     v("protocol_id", self.protocol_id);
     v("priority_flag", self.priority_flag);
-    v("schedule_delivery_time", self.schedule_delivery_time);
-    v("validity_period", self.validity_period);
+    v(field_name{"schedule_delivery_time", command_status::esme_rinvsched},
+      self.schedule_delivery_time);
+    v(field_name{"validity_period", command_status::esme_rinvexpiry}, self.validity_period);
     v("registered_delivery", self.registered_delivery);
     v("replace_if_present_flag", self.replace_if_present_flag);
     v("data_coding", self.data_coding);
@@ -161,7 +163,7 @@ struct unsuccess_sme {
   static void visit(Self& self, V&& v) {
     v("dest_addr_ton", self.dest_addr_ton);
     v("dest_addr_npi", self.dest_addr_npi);
-    v("destination_addr", self.destination_addr);
+    v(field_name{"destination_addr", command_status::esme_rinvdstadr}, self.destination_addr);
     v("error_status_code", self.error_status_code);
   }
   friend bool operator==(const unsuccess_sme&, const unsuccess_sme&) = default;
@@ -175,7 +177,7 @@ struct submit_multi_resp {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("message_id", self.message_id);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
     v("unsuccess_sme", self.unsuccess_sme);
   }
   friend bool operator==(const submit_multi_resp&, const submit_multi_resp&) = default;
@@ -198,13 +200,13 @@ struct data_sm {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("service_type", self.service_type);
+    v(field_name{"service_type", command_status::esme_rinvsertyp}, self.service_type);
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
     v("dest_addr_ton", self.dest_addr_ton);
     v("dest_addr_npi", self.dest_addr_npi);
-    v("destination_addr", self.destination_addr);
+    v(field_name{"destination_addr", command_status::esme_rinvdstadr}, self.destination_addr);
     v("esm_class", self.esm_class);
     v("registered_delivery", self.registered_delivery);
     v("data_coding", self.data_coding);
@@ -221,7 +223,7 @@ struct data_sm_resp {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("message_id", self.message_id);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
     v("tlvs", self.tlvs);
   }
   friend bool operator==(const data_sm_resp&, const data_sm_resp&) = default;
@@ -237,10 +239,10 @@ struct query_sm {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("message_id", self.message_id);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
   }
   friend bool operator==(const query_sm&, const query_sm&) = default;
 };
@@ -255,7 +257,7 @@ struct query_sm_resp {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("message_id", self.message_id);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
     v("final_date", self.final_date);
     v("message_state", self.message_state);
     v("error_code", self.error_code);
@@ -277,14 +279,14 @@ struct cancel_sm {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("service_type", self.service_type);
-    v("message_id", self.message_id);
+    v(field_name{"service_type", command_status::esme_rinvsertyp}, self.service_type);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
     v("dest_addr_ton", self.dest_addr_ton);
     v("dest_addr_npi", self.dest_addr_npi);
-    v("destination_addr", self.destination_addr);
+    v(field_name{"destination_addr", command_status::esme_rinvdstadr}, self.destination_addr);
   }
   friend bool operator==(const cancel_sm&, const cancel_sm&) = default;
 };
@@ -306,12 +308,13 @@ struct replace_sm {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("message_id", self.message_id);
+    v(field_name{"message_id", command_status::esme_rinvmsgid}, self.message_id);
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
-    v("schedule_delivery_time", self.schedule_delivery_time);
-    v("validity_period", self.validity_period);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
+    v(field_name{"schedule_delivery_time", command_status::esme_rinvsched},
+      self.schedule_delivery_time);
+    v(field_name{"validity_period", command_status::esme_rinvexpiry}, self.validity_period);
     v("registered_delivery", self.registered_delivery);
     v("sm_default_msg_id", self.sm_default_msg_id);
     v("short_message", self.short_message);
@@ -336,7 +339,7 @@ struct alert_notification {
   static void visit(Self& self, V&& v) {
     v("source_addr_ton", self.source_addr_ton);
     v("source_addr_npi", self.source_addr_npi);
-    v("source_addr", self.source_addr);
+    v(field_name{"source_addr", command_status::esme_rinvsrcadr}, self.source_addr);
     v("esme_addr_ton", self.esme_addr_ton);
     v("esme_addr_npi", self.esme_addr_npi);
     v("esme_addr", self.esme_addr);

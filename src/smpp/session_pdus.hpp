@@ -41,9 +41,9 @@ struct bind_body {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("system_id", self.system_id);
-    v("password", self.password);
-    v("system_type", self.system_type);
+    v(field_name{"system_id", command_status::esme_rinvsysid}, self.system_id);
+    v(field_name{"password", command_status::esme_rinvpaswd}, self.password);
+    v(field_name{"system_type", command_status::esme_rinvsystyp}, self.system_type);
     v("interface_version", self.interface_version);
     v("addr_ton", self.addr_ton);
     v("addr_npi", self.addr_npi);
@@ -65,7 +65,7 @@ struct bind_resp_body {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("system_id", self.system_id);
+    v(field_name{"system_id", command_status::esme_rinvsysid}, self.system_id);
     v("tlvs", self.tlvs);
   }
   friend bool operator==(const bind_resp_body&, const bind_resp_body&) = default;
@@ -83,8 +83,8 @@ struct outbind {
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
-    v("system_id", self.system_id);
-    v("password", self.password);
+    v(field_name{"system_id", command_status::esme_rinvsysid}, self.system_id);
+    v(field_name{"password", command_status::esme_rinvpaswd}, self.password);
   }
   friend bool operator==(const outbind&, const outbind&) = default;
 };

@@ -1,5 +1,5 @@
 // The client session over real sockets on 127.0.0.1 (port 0): against the in-process trivial
-// responder (bench/responder.hpp) and against node-smpp's server (bench/node/server.js).
+// responder (tests/support/responder.hpp) and against node-smpp's server (bench/node/server.js).
 // Every test runs under a hard deadline: a hang is a failure, never a stuck ctest.
 #include "client/session.hpp"
 
@@ -9,34 +9,19 @@
 #include <filesystem>
 #include <set>
 
-#include "bench/responder.hpp"
-#include "child_process.hpp"
 #include "client/reconnecting_session.hpp"
 #include "dlr/receipt.hpp"
+#include "support/process.hpp"
+#include "support/responder.hpp"
+#include "support/run_bounded.hpp"
 
 namespace smppd::client {
 namespace {
 
 using namespace std::chrono_literals;
-using bench::responder;
-using bench::responder_options;
-
-// Runs `body` on `io` and fails the test if it has not finished within `limit`.
-template <class Body>
-void run_bounded(asio::io_context& io, Body body, std::chrono::seconds limit = 10s) {
-  auto done = std::make_shared<bool>(false);
-  auto error = std::make_shared<std::exception_ptr>();
-  asio::co_spawn(io, std::move(body), [done, error](std::exception_ptr e) {
-    *done = true;
-    *error = e;
-  });
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!*done && std::chrono::steady_clock::now() < deadline) io.run_one_for(100ms);
-  ASSERT_TRUE(*done) << "the test did not finish within " << limit.count() << " s";
-  if (*error) std::rethrow_exception(*error);
-  io.restart();
-  io.run_for(50ms);  // let closing sessions finish their coroutines
-}
+using test_support::responder;
+using test_support::responder_options;
+using test_support::run_bounded;
 
 session_options options_for(std::uint16_t port) {
   session_options o;
@@ -337,20 +322,23 @@ TEST(reconnecting_session, binds_to_the_second_host_when_the_first_refuses_and_a
 class node_smpp_server : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string node = test::find_on_path("node");
+    const std::string node = test_support::find_on_path("node");
     ASSERT_FALSE(node.empty()) << "node is not on PATH: run scripts/bootstrap";
     const std::filesystem::path dir = std::filesystem::path(SMPPD_SOURCE_DIR) / "bench" / "node";
     ASSERT_TRUE(std::filesystem::exists(dir / "node_modules" / "smpp"))
         << "node-smpp is not installed in " << dir << ": run scripts/bootstrap";
-    child_ = std::make_unique<test::child_process>(
-        std::vector<std::string>{node, (dir / "server.js").string(), "--port", "0"});
+    test_support::spawn_options spawn;
+    spawn.argv = {node, (dir / "server.js").string(), "--port", "0"};
+    spawn.pipe_stdout = true;
+    spawn.stop_grace = 1s;
+    child_ = std::make_unique<test_support::child_process>(spawn);
     const auto line = child_->read_line(10s);
     ASSERT_TRUE(line) << "node-smpp server did not start";
     const auto colon = line->rfind(':');
     ASSERT_NE(colon, std::string::npos) << *line;
     port_ = static_cast<std::uint16_t>(std::stoi(line->substr(colon + 1)));
   }
-  std::unique_ptr<test::child_process> child_;
+  std::unique_ptr<test_support::child_process> child_;
   std::uint16_t port_ = 0;
 };
 

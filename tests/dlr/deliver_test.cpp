@@ -5,7 +5,7 @@
 #include <array>
 #include <chrono>
 
-#include "../smpp/wire.hpp"
+#include "support/wire.hpp"
 
 namespace smppd::dlr {
 namespace {
@@ -179,7 +179,7 @@ TEST(make_deliver_sm, encodes_a_failed_receipt_with_every_tlv_exactly) {
                           "| 0423 0003 03 007e"
                           "| 0204 0002 002a") |
                       with_length;
-  EXPECT_EQ(smpp::test::hex(smpp::encode(p)), smpp::test::hex(golden));
+  EXPECT_EQ(smpp::test::to_hex(smpp::encode(p)), smpp::test::to_hex(golden));
 
   const auto decoded = smpp::decode(golden);
   ASSERT_TRUE(decoded);
@@ -219,7 +219,7 @@ TEST(make_deliver_sm, carries_the_err_value_in_network_error_code_as_gsm) {
   const auto sm = make_deliver_sm(*r);
   const auto tlv = sm.tlvs.find(tlv_tag::network_error_code);
   ASSERT_TRUE(tlv);
-  EXPECT_EQ(smpp::test::hex(tlv->value), "030902");  // GSM, 2306
+  EXPECT_EQ(smpp::test::to_hex(tlv->value), "030902");  // GSM, 2306
 }
 
 TEST(make_deliver_sm, parses_back_with_the_receipt_parser) {

@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <ctime>
@@ -58,45 +57,30 @@ void scratch_dir::write_config(const std::string& smpp_extra, const std::string&
 }
 
 command_result run_smppd(const std::vector<std::string>& args) {
-  const std::string out_file =
-      std::filesystem::temp_directory_path() / ("smppd-out-" + std::to_string(::getpid()));
-  const std::string err_file = out_file + ".err";
-  std::fflush(nullptr);  // or the child flushes our buffered output a second time
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::freopen(out_file.c_str(), "w", stdout);
-    ::freopen(err_file.c_str(), "w", stderr);
-    std::vector<char*> argv;
-    std::string binary = SMPPD_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(SMPPD_BINARY, argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  command_result r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out_file),
-                   read_file(err_file)};
-  std::filesystem::remove(out_file);
-  std::filesystem::remove(err_file);
-  return r;
+  std::vector<std::string> argv{SMPPD_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test_support::run_options options;
+  options.limit = std::chrono::seconds(120);  // far above any command, yet never a hang
+  auto r = test_support::run(argv, options);
+  return {r.exit_code, std::move(r.out), std::move(r.err)};
+}
+
+command_result add_account(const scratch_dir& dir, const std::string& name,
+                           const std::string& password, const std::vector<std::string>& extra) {
+  std::vector<std::string> args{"account", "add", name, "--password", password};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.insert(args.end(), {"--config", dir.config().string()});
+  return run_smppd(args);
 }
 
 server_process::server_process(const scratch_dir& dir) : log_file_(dir.path() / "server.log") {
   const auto listening = dir.path() / "var" / "listening.json";
   std::filesystem::remove(listening);
-  std::fflush(nullptr);
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    ::freopen(log_file_.c_str(), "w", stderr);
-    ::freopen((dir.path() / "server.out").c_str(), "w", stdout);
-    const std::string config = dir.config().string();
-    ::execl(SMPPD_BINARY, SMPPD_BINARY, "serve", "--config", config.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  test_support::spawn_options spawn;
+  spawn.argv = {SMPPD_BINARY, "serve", "--config", dir.config().string()};
+  spawn.stdout_file = dir.path() / "server.out";
+  spawn.stderr_file = log_file_;
+  process_ = std::make_unique<test_support::child_process>(spawn);
   const auto give_up = clock::now() + std::chrono::seconds(10);
   while (clock::now() < give_up) {
     if (std::filesystem::exists(listening)) {
@@ -113,53 +97,21 @@ server_process::server_process(const scratch_dir& dir) : log_file_(dir.path() / 
   ADD_FAILURE() << "smppd did not start listening:\n" << log();
 }
 
-server_process::~server_process() {
-  if (pid_ > 0 && running()) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-}
+server_process::~server_process() = default;  // the child_process kills it if still running
 
-bool server_process::running() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    pid_ = -1;
-    return false;
-  }
-  return true;
-}
+bool server_process::running() { return process_->running(); }
 
 int server_process::terminate(std::chrono::milliseconds limit) {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  const auto give_up = clock::now() + limit;
-  while (clock::now() < give_up) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
+  process_->signal(SIGTERM);
+  return process_->wait_for(limit).value_or(-1);
 }
 
-int server_process::kill() {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  const pid_t r = ::waitpid(pid_, &status, 0);
-  pid_ = -1;
-  if (r <= 0) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
+int server_process::kill() { return process_->kill(); }
 
 std::string server_process::log() const { return read_file(log_file_); }
 
 long server_process::resident_kib() const {
-  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::ifstream status("/proc/" + std::to_string(process_->pid()) + "/status");
   std::string line;
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));

@@ -7,11 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "smpp/codec.hpp"
+#include "support/process.hpp"
 
 namespace smppd::testing {
 
@@ -38,6 +40,10 @@ struct command_result {
 // Runs `smppd ARGS...` to completion.
 command_result run_smppd(const std::vector<std::string>& args);
 
+// `smppd account add NAME --password PASSWORD EXTRA... --config` the dir's config.
+command_result add_account(const scratch_dir& dir, const std::string& name,
+                           const std::string& password, const std::vector<std::string>& extra = {});
+
 // `smppd serve` in the background, with its listening addresses.
 class server_process {
  public:
@@ -55,8 +61,8 @@ class server_process {
   long resident_kib() const;
 
  private:
-  int pid_ = -1;
   std::filesystem::path log_file_;
+  std::unique_ptr<test_support::child_process> process_;
   std::uint16_t port_ = 0;
   std::uint16_t tls_port_ = 0;
 };

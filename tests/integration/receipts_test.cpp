@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "support/hex.hpp"
 
 namespace {
 
@@ -22,6 +23,7 @@ using namespace std::chrono_literals;
 using smpp::command_id;
 using smpp::command_status;
 using steady = std::chrono::steady_clock;
+using test_support::to_hex;
 
 // Destinations: 4512... DELIVRD at once, 4599... UNDELIV 0x107E, 4588... DELIVRD after an
 // ENROUTE report, 4577... DELIVRD after 2 s.
@@ -64,15 +66,6 @@ std::string text_of(const smpp::pdu& p) {
 
 std::uint64_t number(const std::string& id) { return std::stoull(id); }
 
-std::string hex(std::span<const std::uint8_t> bytes) {
-  std::ostringstream out;
-  for (const auto b : bytes) {
-    static const char* digits = "0123456789abcdef";
-    out << digits[b >> 4] << digits[b & 15];
-  }
-  return out.str();
-}
-
 std::string describe(const smpp::pdu& p) {
   const auto* d = p.get_if<smpp::deliver_sm>();
   if (!d) return "command_id " + std::to_string(static_cast<std::uint32_t>(p.command_id()));
@@ -81,7 +74,7 @@ std::string describe(const smpp::pdu& p) {
       << int{d->source_addr_npi} << "/" << d->source_addr.view() << " dst=" << int{d->dest_addr_ton}
       << "/" << int{d->dest_addr_npi} << "/" << d->destination_addr.view()
       << " esm=" << int{d->esm_class} << " dcs=" << int{d->data_coding} << " text=\""
-      << d->short_message.view() << "\" tlvs=" << hex(d->tlvs.wire_bytes());
+      << d->short_message.view() << "\" tlvs=" << to_hex(d->tlvs.wire_bytes());
   return out.str();
 }
 
@@ -128,8 +121,8 @@ class receipts_test : public ::testing::Test {
  protected:
   void start(const std::string& smpp_extra = "", const std::string& tail = simulator_config) {
     dir.write_config(smpp_extra, tail);
-    add_account({"acme", "--password", "secret"});
-    add_account({"other", "--password", "secret"});
+    add_account("acme", "secret");
+    add_account("other", "secret");
     server.emplace(dir);
     ASSERT_NE(server->port(), 0) << server->log();
   }
@@ -137,10 +130,9 @@ class receipts_test : public ::testing::Test {
     server.emplace(dir);
     ASSERT_NE(server->port(), 0) << server->log();
   }
-  void add_account(std::vector<std::string> args) {
-    args.insert(args.begin(), {"account", "add"});
-    args.insert(args.end(), {"--config", dir.config().string()});
-    const auto r = run_smppd(args);
+  void add_account(const std::string& name, const std::string& password,
+                   const std::vector<std::string>& extra = {}) {
+    const auto r = smppd::testing::add_account(dir, name, password, extra);
     ASSERT_EQ(r.exit_status, 0) << r.err;
   }
   std::unique_ptr<raw_client> bound(command_id kind, const std::string& account = "acme") {
@@ -219,7 +211,7 @@ TEST_F(receipts_test, a_delivered_message_gets_the_contracts_receipt) {
   EXPECT_EQ(d->tlvs.get_u8(smpp::tlv_tag::message_state), 2);
   const auto reference = d->tlvs.find(smpp::tlv_tag::user_message_reference);
   ASSERT_TRUE(reference);
-  EXPECT_EQ(hex(reference->value), "1234");
+  EXPECT_EQ(to_hex(reference->value), "1234");
   EXPECT_FALSE(d->tlvs.contains(smpp::tlv_tag::network_error_code));
   EXPECT_EQ(d->tlvs.count(), 3u);
 }
@@ -248,7 +240,7 @@ TEST_F(receipts_test, an_undelivered_message_reports_the_error_code) {
   const auto network_error = d->tlvs.find(smpp::tlv_tag::network_error_code);
   ASSERT_TRUE(network_error);
   // Network type 3 (GSM), then the error code (0x107E & 0xFFF = 126) in two octets.
-  EXPECT_EQ(hex(network_error->value), "03007e");
+  EXPECT_EQ(to_hex(network_error->value), "03007e");
   EXPECT_FALSE(d->tlvs.contains(smpp::tlv_tag::user_message_reference));
 }
 

@@ -19,14 +19,13 @@ class server_test : public ::testing::Test {
  protected:
   void start(const std::string& smpp_extra = "") {
     dir.write_config(smpp_extra);
-    add_account({"acme", "--password", "secret", "--max-binds", "2"});
+    add_account("acme", "secret", {"--max-binds", "2"});
     server.emplace(dir);
     ASSERT_NE(server->port(), 0);
   }
-  void add_account(std::vector<std::string> args) {
-    args.insert(args.begin(), {"account", "add"});
-    args.insert(args.end(), {"--config", dir.config().string()});
-    const auto r = run_smppd(args);
+  void add_account(const std::string& name, const std::string& password,
+                   const std::vector<std::string>& extra = {}) {
+    const auto r = smppd::testing::add_account(dir, name, password, extra);
     ASSERT_EQ(r.exit_status, 0) << r.err;
   }
   std::unique_ptr<raw_client> bound(command_id kind = command_id::bind_transceiver) {
@@ -296,7 +295,7 @@ TEST_F(server_test, a_session_that_answers_enquire_link_stays_open) {
 
 TEST_F(server_test, the_account_throughput_limit_answers_rthrottled) {
   dir.write_config();
-  add_account({"slow", "--password", "pw", "--throughput", "5"});
+  add_account("slow", "pw", {"--throughput", "5"});
   server.emplace(dir);
   raw_client c(server->port());
   ASSERT_EQ(c.bind(command_id::bind_transmitter, "slow", "pw"), command_status::esme_rok);

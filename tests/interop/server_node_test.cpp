@@ -87,8 +87,7 @@ class node_smpp_esme : public ::testing::Test {
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(require_node());
     dir.write_config("", config_tail());
-    const auto added = testing::run_smppd(
-        {"account", "add", account, "--password", password, "--config", dir.config().string()});
+    const auto added = testing::add_account(dir, account, password);
     ASSERT_EQ(added.exit_status, 0) << added.err;
     server.emplace(dir);
     ASSERT_NE(server->port(), 0);

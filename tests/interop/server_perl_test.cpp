@@ -30,8 +30,7 @@ TEST(net_smpp_esme, binds_submits_receives_receipts_and_unbinds_over_plain_tcp_a
   ASSERT_TRUE(have_program("perl")) << "perl is not on PATH";
   testing::scratch_dir dir;
   dir.write_config("", simulator_rules);
-  const auto added = testing::run_smppd(
-      {"account", "add", "perlesme", "--password", "perl-pw", "--config", dir.config().string()});
+  const auto added = testing::add_account(dir, "perlesme", "perl-pw");
   ASSERT_EQ(added.exit_status, 0) << added.err;
   testing::server_process server(dir);
   ASSERT_NE(server.port(), 0);

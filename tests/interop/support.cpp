@@ -1,6 +1,5 @@
 #include "support.hpp"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -65,55 +64,15 @@ void write_file(const std::string& path, std::string_view content) {
 
 run_result run(const std::string& command, std::string_view input, std::chrono::seconds limit) {
   static int counter = 0;
-  const std::string base = scratch_dir() + "/run" + std::to_string(++counter);
-  write_file(base + ".in", input);
-  // --kill-after: a child that ignores SIGTERM still goes. Exit 124 = time limit reached.
-  const std::string full = "timeout --kill-after=5 " + std::to_string(limit.count()) +
-                           " /bin/sh -c " + shell_quote(command) + " <" + base + ".in >" + base +
-                           ".out 2>" + base + ".err";
-  const int status = std::system(full.c_str());
-  run_result r;
-  if (status == -1) {
-    r.exit_code = -1;
-  } else if (WIFEXITED(status)) {
-    r.exit_code = WEXITSTATUS(status);
-  } else {
-    r.exit_code = 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-  }
-  r.out = read_file(base + ".out");
-  r.err = read_file(base + ".err");
-  return r;
+  test_support::run_options options;
+  options.input = input;
+  options.limit = limit;
+  options.keep_files_as = scratch_dir() + "/run" + std::to_string(++counter);
+  return test_support::run({"/bin/sh", "-c", command}, options);
 }
 
 bool have_program(const std::string& program) {
   return run("command -v " + shell_quote(program), {}, std::chrono::seconds(10)).exit_code == 0;
-}
-
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0x0F];
-  }
-  return out;
-}
-
-std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    throw std::invalid_argument("not a hex digit");
-  };
-  if (hex.size() % 2 != 0) throw std::invalid_argument("odd hex length");
-  std::vector<std::uint8_t> out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    out.push_back(static_cast<std::uint8_t>(nibble(hex[i]) << 4 | nibble(hex[i + 1])));
-  }
-  return out;
 }
 
 std::vector<std::string> split(std::string_view text, char sep) {

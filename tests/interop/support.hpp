@@ -9,6 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "support/hex.hpp"
+#include "support/process.hpp"
+
 namespace smppd::interop {
 
 // The source tree (SMPPD_SOURCE_DIR, set by tests/interop/CMakeLists.txt).
@@ -17,15 +20,10 @@ std::string source_dir();
 // A scratch directory for this test binary's files, created on first use.
 std::string scratch_dir();
 
-struct run_result {
-  int exit_code = -1;  // 124 when the time limit ended the command
-  std::string out;     // standard output
-  std::string err;     // standard error
-  bool timed_out() const { return exit_code == 124 || exit_code == 137; }
-};
+using test_support::run_result;
 
-// Runs `command` through /bin/sh under coreutils `timeout`, with `input` on its standard
-// input; never hangs longer than `limit` plus a few seconds.
+// Runs `command` through /bin/sh with `input` on its standard input, under a time limit
+// (tests/support/process.hpp); never hangs longer than `limit` plus a few seconds.
 run_result run(const std::string& command, std::string_view input = {},
                std::chrono::seconds limit = std::chrono::seconds(60));
 
@@ -35,9 +33,8 @@ bool have_program(const std::string& program);
 // Single-quotes `s` for /bin/sh.
 std::string shell_quote(std::string_view s);
 
-std::string to_hex(std::span<const std::uint8_t> bytes);
-// Throws std::invalid_argument on odd length or a non-hex digit (test input only).
-std::vector<std::uint8_t> from_hex(std::string_view hex);
+using test_support::from_hex;
+using test_support::to_hex;
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, std::string_view content);

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "smpp/codec.hpp"
-#include "wire.hpp"
+#include "support/wire.hpp"
 
 namespace smppd::smpp {
 namespace {
@@ -222,7 +222,7 @@ TEST(decode_error, encodes_its_answer_as_a_bare_header) {
   const decode_error e = decode_failure(submit_sm_frame("00 01 01 '4500'"));
   std::vector<std::uint8_t> out;
   encode_error_response(e, out);
-  EXPECT_EQ(test::hex(out), test::hex(wire("00000010 80000004 0000000a 0000002a")));
+  EXPECT_EQ(test::to_hex(out), test::to_hex(wire("00000010 80000004 0000000a 0000002a")));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "smpp/codec.hpp"
-#include "wire.hpp"
+#include "support/wire.hpp"
 
 namespace smppd::smpp {
 namespace {

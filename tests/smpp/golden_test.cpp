@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "smpp/codec.hpp"
-#include "wire.hpp"
+#include "support/wire.hpp"
 
 namespace smppd::smpp {
 namespace {
@@ -32,7 +32,7 @@ void expect_golden(const pdu& value, std::string_view layout) {
   const std::vector<std::uint8_t> golden = wire(layout);
   write_corpus_file(value, golden);
   const std::vector<std::uint8_t> encoded = encode(value);
-  EXPECT_EQ(test::hex(encoded), test::hex(golden));
+  EXPECT_EQ(test::to_hex(encoded), test::to_hex(golden));
   EXPECT_EQ(encoded_size(value), golden.size());
 
   const frame_result frame = next_frame(golden, 65536);

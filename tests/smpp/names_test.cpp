@@ -3,7 +3,7 @@
 #include <system_error>
 
 #include "smpp/codec.hpp"
-#include "wire.hpp"
+#include "support/wire.hpp"
 
 namespace smppd::smpp {
 namespace {

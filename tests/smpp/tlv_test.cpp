@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "smpp/codec.hpp"
-#include "wire.hpp"
+#include "support/wire.hpp"
 
 namespace smppd::smpp {
 namespace {
@@ -22,9 +22,9 @@ TEST(tlv_list, keeps_an_unknown_tag_and_reencodes_it_verbatim) {
   EXPECT_EQ(tlvs.count(), 3u);
   auto unknown = tlvs.find(tlv_tag{0x1401});
   ASSERT_TRUE(unknown);
-  EXPECT_EQ(test::hex(unknown->value), "deadbeef");
+  EXPECT_EQ(test::to_hex(unknown->value), "deadbeef");
   EXPECT_EQ(tlvs.get_u16(tlv_tag::user_message_reference), 7);
-  EXPECT_EQ(test::hex(encode(*r)), test::hex(frame));
+  EXPECT_EQ(test::to_hex(encode(*r)), test::to_hex(frame));
 }
 
 TEST(tlv_list, parse_rejects_a_truncated_header_with_rinvoptparstream) {
@@ -61,9 +61,9 @@ TEST(tlv_list, typed_setters_write_big_endian_and_getters_read_them_back) {
   ASSERT_TRUE(tlvs.set_u32(tlv_tag::qos_time_to_live, 0x01020304));
   ASSERT_TRUE(tlvs.set_string(tlv_tag::receipted_message_id, "abc"));
   ASSERT_TRUE(tlvs.set_string(tlv_tag::message_class, "premium"));
-  EXPECT_EQ(test::hex(tlvs.wire_bytes()),
-            test::hex(wire("0427 0001 02 | 020c 0002 1234 | 0017 0004 01020304"
-                           "| 001e 0004 'abc' 00 | 2900 0007 'premium'")));
+  EXPECT_EQ(test::to_hex(tlvs.wire_bytes()),
+            test::to_hex(wire("0427 0001 02 | 020c 0002 1234 | 0017 0004 01020304"
+                              "| 001e 0004 'abc' 00 | 2900 0007 'premium'")));
   EXPECT_EQ(tlvs.get_u8(tlv_tag::message_state), 2);
   EXPECT_EQ(tlvs.get_u16(tlv_tag::sar_msg_ref_num), 0x1234);
   EXPECT_EQ(tlvs.get_u32(tlv_tag::qos_time_to_live), 0x01020304u);
@@ -128,7 +128,7 @@ TEST(tlv_list, moving_out_of_the_inline_storage_and_back_keeps_the_bytes) {
   tlv_list moved = std::move(tlvs);
   EXPECT_EQ(moved.count(), 3u);
   moved.erase(tlv_tag::message_payload);
-  EXPECT_EQ(test::hex(moved.wire_bytes()), test::hex(wire("0427 0001 01 0005 0001 01")));
+  EXPECT_EQ(test::to_hex(moved.wire_bytes()), test::to_hex(wire("0427 0001 01 0005 0001 01")));
 }
 
 TEST(tlv_tag, names_standard_and_custom_tags_and_prints_unknown_ones_as_hex) {

@@ -12,20 +12,21 @@ namespace smppd::text {
 namespace {
 
 using test::bytes;
-using test::hex;
+using test::from_hex;
 
 TEST(gsm7_pack, packs_hello_as_in_23038) {
-  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hello")), hex("E8 32 9B FD 06"));
+  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hello")), from_hex("E8 32 9B FD 06"));
 }
 
 TEST(gsm7_pack, packs_eight_septets_into_seven_octets) {
-  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hellohel")), hex("E8 32 9B FD 46 97 D9"));
-  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hellohello")), hex("E8 32 9B FD 46 97 D9 EC 37"));
+  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hellohel")), from_hex("E8 32 9B FD 46 97 D9"));
+  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hellohello")),
+            from_hex("E8 32 9B FD 46 97 D9 EC 37"));
 }
 
 TEST(gsm7_pack, shifts_by_the_fill_bits_after_a_udh) {
   // One fill bit: the packing of "hello" shifted left by one bit.
-  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hello"), 1), hex("D0 65 36 FB 0D"));
+  EXPECT_EQ(*gsm7::pack_septets(*gsm7::encode("hello"), 1), from_hex("D0 65 36 FB 0D"));
 }
 
 TEST(gsm7_pack, computes_fill_bits_from_the_udh_length) {
@@ -43,14 +44,14 @@ TEST(gsm7_pack, fills_140_octets_with_160_septets_and_with_udh_plus_153) {
 }
 
 TEST(gsm7_pack, accepts_fill_bits_6_and_rejects_7) {
-  EXPECT_TRUE(gsm7::pack_septets(hex("41"), 6));
-  EXPECT_EQ(gsm7::pack_septets(hex("41"), 7).error(), errc::invalid_fill_bits);
-  EXPECT_EQ(gsm7::unpack_septets(hex("41"), 1, 7).error(), errc::invalid_fill_bits);
+  EXPECT_TRUE(gsm7::pack_septets(from_hex("41"), 6));
+  EXPECT_EQ(gsm7::pack_septets(from_hex("41"), 7).error(), errc::invalid_fill_bits);
+  EXPECT_EQ(gsm7::unpack_septets(from_hex("41"), 1, 7).error(), errc::invalid_fill_bits);
 }
 
 TEST(gsm7_pack, rejects_a_septet_of_0x80) {
-  EXPECT_TRUE(gsm7::pack_septets(hex("7F")));
-  EXPECT_EQ(gsm7::pack_septets(hex("80")).error(), errc::octet_out_of_range);
+  EXPECT_TRUE(gsm7::pack_septets(from_hex("7F")));
+  EXPECT_EQ(gsm7::pack_septets(from_hex("80")).error(), errc::octet_out_of_range);
 }
 
 TEST(gsm7_unpack, reads_the_count_it_is_given) {

@@ -11,7 +11,7 @@ namespace smppd::text {
 namespace {
 
 using test::bytes;
-using test::hex;
+using test::from_hex;
 
 TEST(gsm7_validate, accepts_an_empty_payload) { EXPECT_TRUE(gsm7::validate({})); }
 
@@ -24,7 +24,7 @@ TEST(gsm7_validate, accepts_every_basic_septet_up_to_0x7f) {
 }
 
 TEST(gsm7_validate, rejects_octet_0x80) {
-  EXPECT_EQ(gsm7::validate(hex("41 80")).error(), errc::octet_out_of_range);
+  EXPECT_EQ(gsm7::validate(from_hex("41 80")).error(), errc::octet_out_of_range);
 }
 
 TEST(gsm7_validate, rejects_a_high_bit_at_every_position_of_every_length) {
@@ -41,8 +41,8 @@ TEST(gsm7_validate, rejects_a_high_bit_at_every_position_of_every_length) {
 }
 
 TEST(gsm7_validate, rejects_escape_at_end_of_payload) {
-  EXPECT_EQ(gsm7::validate(hex("41 1B")).error(), errc::dangling_escape);
-  EXPECT_EQ(gsm7::validate(hex("1B")).error(), errc::dangling_escape);
+  EXPECT_EQ(gsm7::validate(from_hex("41 1B")).error(), errc::dangling_escape);
+  EXPECT_EQ(gsm7::validate(from_hex("1B")).error(), errc::dangling_escape);
 }
 
 TEST(gsm7_validate, accepts_escape_before_each_extension_character) {
@@ -66,15 +66,15 @@ TEST(gsm7_validate, rejects_escape_before_every_other_septet) {
 }
 
 TEST(gsm7_validate, rejects_escape_before_an_escape) {
-  EXPECT_EQ(gsm7::validate(hex("1B 1B 65")).error(), errc::unknown_extension);
+  EXPECT_EQ(gsm7::validate(from_hex("1B 1B 65")).error(), errc::unknown_extension);
 }
 
 TEST(gsm7_validate, reports_a_high_bit_after_an_escape_as_out_of_range) {
-  EXPECT_EQ(gsm7::validate(hex("1B 80")).error(), errc::octet_out_of_range);
+  EXPECT_EQ(gsm7::validate(from_hex("1B 80")).error(), errc::octet_out_of_range);
 }
 
 TEST(gsm7_validate, accepts_consecutive_escape_pairs) {
-  EXPECT_TRUE(gsm7::validate(hex("1B 65 1B 28 1B 29 41")));
+  EXPECT_TRUE(gsm7::validate(from_hex("1B 65 1B 28 1B 29 41")));
 }
 
 TEST(gsm7_decode, decodes_the_whole_default_alphabet) {
@@ -90,22 +90,22 @@ TEST(gsm7_decode, decodes_the_whole_default_alphabet) {
 }
 
 TEST(gsm7_decode, decodes_the_extension_table) {
-  const auto text = gsm7::decode(hex("1B0A 1B14 1B28 1B29 1B2F 1B3C 1B3D 1B3E 1B40 1B65"));
+  const auto text = gsm7::decode(from_hex("1B0A 1B14 1B28 1B29 1B2F 1B3C 1B3D 1B3E 1B40 1B65"));
   ASSERT_TRUE(text);
   EXPECT_EQ(*text, "\f^{}\\[~]|€");
 }
 
 TEST(gsm7_decode, fails_like_validate) {
-  EXPECT_EQ(gsm7::decode(hex("41 1B")).error(), errc::dangling_escape);
-  EXPECT_EQ(gsm7::decode(hex("1B 41")).error(), errc::unknown_extension);
-  EXPECT_EQ(gsm7::decode(hex("C1")).error(), errc::octet_out_of_range);
+  EXPECT_EQ(gsm7::decode(from_hex("41 1B")).error(), errc::dangling_escape);
+  EXPECT_EQ(gsm7::decode(from_hex("1B 41")).error(), errc::unknown_extension);
+  EXPECT_EQ(gsm7::decode(from_hex("C1")).error(), errc::octet_out_of_range);
 }
 
 TEST(gsm7_encode, encodes_known_vectors) {
-  EXPECT_EQ(*gsm7::encode("hello"), hex("68 65 6C 6C 6F"));
-  EXPECT_EQ(*gsm7::encode("@£$¥"), hex("00 01 02 03"));
-  EXPECT_EQ(*gsm7::encode("ΔΦΓΛΩΠΨΣΘΞ"), hex("10 12 13 14 15 16 17 18 19 1A"));
-  EXPECT_EQ(*gsm7::encode("€5 [x]"), hex("1B65 35 20 1B3C 78 1B3E"));
+  EXPECT_EQ(*gsm7::encode("hello"), from_hex("68 65 6C 6C 6F"));
+  EXPECT_EQ(*gsm7::encode("@£$¥"), from_hex("00 01 02 03"));
+  EXPECT_EQ(*gsm7::encode("ΔΦΓΛΩΠΨΣΘΞ"), from_hex("10 12 13 14 15 16 17 18 19 1A"));
+  EXPECT_EQ(*gsm7::encode("€5 [x]"), from_hex("1B65 35 20 1B3C 78 1B3E"));
   EXPECT_EQ(*gsm7::encode(""), bytes{});
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 using test::bytes;
 using test::concat;
-using test::hex;
+using test::from_hex;
 using test::repeat;
 using test::repeat_unit;
 
@@ -45,8 +45,8 @@ TEST(count_parts, fits_153_septets_per_part) {
 }
 
 TEST(count_parts, counts_an_extension_character_as_two_septets) {
-  EXPECT_EQ(parts(dcs::gsm7, concat(repeat('a', 158), hex("1B 65"))), 1u);
-  EXPECT_EQ(parts(dcs::gsm7, concat(repeat('a', 159), hex("1B 65"))), 2u);
+  EXPECT_EQ(parts(dcs::gsm7, concat(repeat('a', 158), from_hex("1B 65"))), 1u);
+  EXPECT_EQ(parts(dcs::gsm7, concat(repeat('a', 159), from_hex("1B 65"))), 2u);
 }
 
 TEST(count_parts, fits_140_and_134_octets_for_8_bit_codings) {
@@ -81,9 +81,9 @@ TEST(count_parts, allows_255_parts_and_rejects_256) {
 }
 
 TEST(count_parts, rejects_invalid_payloads_and_codings) {
-  EXPECT_EQ(count_parts(dcs::gsm7, hex("80")).error(), errc::octet_out_of_range);
-  EXPECT_EQ(count_parts(dcs::ucs2, hex("00")).error(), errc::odd_length);
-  EXPECT_EQ(count_parts(0x05, hex("00")).error(), errc::unsupported_data_coding);
+  EXPECT_EQ(count_parts(dcs::gsm7, from_hex("80")).error(), errc::octet_out_of_range);
+  EXPECT_EQ(count_parts(dcs::ucs2, from_hex("00")).error(), errc::odd_length);
+  EXPECT_EQ(count_parts(0x05, from_hex("00")).error(), errc::unsupported_data_coding);
 }
 
 TEST(split, returns_a_single_message_without_udh) {
@@ -101,9 +101,9 @@ TEST(split, builds_an_8_bit_reference_udh_for_every_part) {
   const auto ps = split(dcs::gsm7, payload, {.reference = 0x1A7, .reference_16bit = false});
   ASSERT_TRUE(ps);
   ASSERT_EQ(ps->size(), 3u);
-  EXPECT_EQ((*ps)[0].udh, hex("05 00 03 A7 03 01"));
-  EXPECT_EQ((*ps)[1].udh, hex("05 00 03 A7 03 02"));
-  EXPECT_EQ((*ps)[2].udh, hex("05 00 03 A7 03 03"));
+  EXPECT_EQ((*ps)[0].udh, from_hex("05 00 03 A7 03 01"));
+  EXPECT_EQ((*ps)[1].udh, from_hex("05 00 03 A7 03 02"));
+  EXPECT_EQ((*ps)[2].udh, from_hex("05 00 03 A7 03 03"));
   EXPECT_EQ((*ps)[0].body.size(), 153u);
   EXPECT_EQ((*ps)[1].body.size(), 153u);
   EXPECT_EQ((*ps)[2].body.size(), 1u);
@@ -115,15 +115,15 @@ TEST(split, builds_a_16_bit_reference_udh_for_every_part) {
   const auto ps = split(dcs::ucs2, payload, {.reference = 0xBEEF, .reference_16bit = true});
   ASSERT_TRUE(ps);
   ASSERT_EQ(ps->size(), 2u);
-  EXPECT_EQ((*ps)[0].udh, hex("06 08 04 BE EF 02 01"));
-  EXPECT_EQ((*ps)[1].udh, hex("06 08 04 BE EF 02 02"));
+  EXPECT_EQ((*ps)[0].udh, from_hex("06 08 04 BE EF 02 01"));
+  EXPECT_EQ((*ps)[1].udh, from_hex("06 08 04 BE EF 02 02"));
   EXPECT_EQ((*ps)[0].body.size(), 66u * 2);
   EXPECT_EQ(joined(*ps), payload);
 }
 
 TEST(split, moves_an_escape_pair_straddling_153_whole_into_the_next_part) {
   // The escape is septet 153, its partner would be septet 154.
-  const bytes payload = concat(concat(repeat('a', 152), hex("1B 65")), repeat('b', 10));
+  const bytes payload = concat(concat(repeat('a', 152), from_hex("1B 65")), repeat('b', 10));
   const auto ps = split(dcs::gsm7, payload);
   ASSERT_TRUE(ps);
   ASSERT_EQ(ps->size(), 2u);
@@ -134,7 +134,7 @@ TEST(split, moves_an_escape_pair_straddling_153_whole_into_the_next_part) {
 }
 
 TEST(split, keeps_an_escape_pair_ending_at_153_in_the_first_part) {
-  const bytes payload = concat(concat(repeat('a', 151), hex("1B 65")), repeat('b', 10));
+  const bytes payload = concat(concat(repeat('a', 151), from_hex("1B 65")), repeat('b', 10));
   const auto ps = split(dcs::gsm7, payload);
   ASSERT_TRUE(ps);
   EXPECT_EQ((*ps)[0].body.size(), 153u);
@@ -143,7 +143,7 @@ TEST(split, keeps_an_escape_pair_ending_at_153_in_the_first_part) {
 
 TEST(split, moves_a_surrogate_pair_straddling_67_whole_into_the_next_part) {
   const bytes payload =
-      concat(concat(repeat_unit(0x0041, 66), hex("D83D DE00")), repeat_unit(0x0042, 10));
+      concat(concat(repeat_unit(0x0041, 66), from_hex("D83D DE00")), repeat_unit(0x0042, 10));
   const auto ps = split(dcs::ucs2, payload);
   ASSERT_TRUE(ps);
   ASSERT_EQ(ps->size(), 2u);
@@ -155,7 +155,7 @@ TEST(split, moves_a_surrogate_pair_straddling_67_whole_into_the_next_part) {
 
 TEST(split, keeps_a_surrogate_pair_ending_at_67_in_the_first_part) {
   const bytes payload =
-      concat(concat(repeat_unit(0x0041, 65), hex("D83D DE00")), repeat_unit(0x0042, 10));
+      concat(concat(repeat_unit(0x0041, 65), from_hex("D83D DE00")), repeat_unit(0x0042, 10));
   const auto ps = split(dcs::ucs2, payload);
   ASSERT_TRUE(ps);
   EXPECT_EQ((*ps)[0].body.size(), 67u * 2);
@@ -177,7 +177,7 @@ TEST(split, agrees_with_count_parts_when_pairs_shift_every_boundary) {
 }
 
 TEST(split, rejects_what_count_parts_rejects) {
-  EXPECT_EQ(split(dcs::gsm7, hex("41 1B")).error(), errc::dangling_escape);
+  EXPECT_EQ(split(dcs::gsm7, from_hex("41 1B")).error(), errc::dangling_escape);
   EXPECT_EQ(split(dcs::gsm7, repeat('a', 153 * 256)).error(), errc::too_many_parts);
 }
 

@@ -16,11 +16,11 @@ namespace smppd::text {
 namespace {
 
 using test::bytes;
-using test::hex;
+using test::from_hex;
 
 TEST(ascii_validate, accepts_0x7f_and_rejects_0x80) {
-  EXPECT_TRUE(ascii::validate(hex("00 41 7F")));
-  EXPECT_EQ(ascii::validate(hex("41 80")).error(), errc::octet_out_of_range);
+  EXPECT_TRUE(ascii::validate(from_hex("00 41 7F")));
+  EXPECT_EQ(ascii::validate(from_hex("41 80")).error(), errc::octet_out_of_range);
 }
 
 TEST(ascii_validate, rejects_a_high_bit_at_every_position_of_every_length) {
@@ -36,22 +36,22 @@ TEST(ascii_validate, rejects_a_high_bit_at_every_position_of_every_length) {
 }
 
 TEST(ascii_encode, accepts_u007f_and_rejects_u0080) {
-  EXPECT_EQ(*ascii::encode("a~\x7F"), hex("61 7E 7F"));
+  EXPECT_EQ(*ascii::encode("a~\x7F"), from_hex("61 7E 7F"));
   EXPECT_EQ(ascii::encode("\xC2\x80").error(), errc::unencodable_character);
   EXPECT_EQ(ascii::encode("\x80").error(), errc::invalid_utf8);
 }
 
 TEST(ascii_decode, is_the_identity_on_valid_payloads) {
-  EXPECT_EQ(*ascii::decode(hex("48 69 0A")), "Hi\n");
-  EXPECT_EQ(ascii::decode(hex("E9")).error(), errc::octet_out_of_range);
+  EXPECT_EQ(*ascii::decode(from_hex("48 69 0A")), "Hi\n");
+  EXPECT_EQ(ascii::decode(from_hex("E9")).error(), errc::octet_out_of_range);
 }
 
 TEST(latin1, decodes_every_octet_to_the_same_code_point) {
-  EXPECT_EQ(*latin1::decode(hex("41 E9 FF A0")), "Aé\xC3\xBF\xC2\xA0");
+  EXPECT_EQ(*latin1::decode(from_hex("41 E9 FF A0")), "Aé\xC3\xBF\xC2\xA0");
 }
 
 TEST(latin1_encode, accepts_u00ff_and_rejects_u0100) {
-  EXPECT_EQ(*latin1::encode("ÿé"), hex("FF E9"));
+  EXPECT_EQ(*latin1::encode("ÿé"), from_hex("FF E9"));
   EXPECT_EQ(latin1::encode("Ā").error(), errc::unencodable_character);
   EXPECT_EQ(latin1::encode("€").error(), errc::unencodable_character);
 }
@@ -81,7 +81,7 @@ TEST(iso8859_5_encode, round_trips_every_octet) {
 }
 
 TEST(iso8859_5_encode, rejects_the_cyrillic_letters_it_lacks) {
-  EXPECT_EQ(*iso8859_5::encode("Привет"), hex("BF E0 D8 D2 D5 E2"));
+  EXPECT_EQ(*iso8859_5::encode("Привет"), from_hex("BF E0 D8 D2 D5 E2"));
   for (const char* missing : {"\u0400", "\u040D", "\u0450", "\u045D", "\u0460", "é"}) {
     EXPECT_EQ(iso8859_5::encode(missing).error(), errc::unencodable_character) << missing;
   }

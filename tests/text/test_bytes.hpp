@@ -1,35 +1,19 @@
 #pragma once
-// Small helpers shared by the text tests: byte vectors from hex and repeated octets.
+// Small helpers shared by the text tests: repeated octets and code units (hex is in
+// tests/support).
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
+#include "support/hex.hpp"
+
 namespace smppd::text::test {
 
 using bytes = std::vector<std::uint8_t>;
 
-// "E8 32 9b" -> {0xE8, 0x32, 0x9B}; spaces are ignored.
-inline bytes hex(std::string_view text) {
-  const auto nibble = [](char c) -> std::uint8_t {
-    if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-    if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-    return static_cast<std::uint8_t>(c - 'A' + 10);
-  };
-  bytes out;
-  int pending = -1;
-  for (const char c : text) {
-    if (c == ' ') continue;
-    if (pending < 0) {
-      pending = nibble(c);
-    } else {
-      out.push_back(static_cast<std::uint8_t>((pending << 4) | nibble(c)));
-      pending = -1;
-    }
-  }
-  return out;
-}
+using test_support::from_hex;
 
 inline bytes repeat(std::uint8_t octet, std::size_t count) { return bytes(count, octet); }
 

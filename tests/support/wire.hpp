@@ -1,6 +1,7 @@
 #pragma once
 // Test bytes written as the spec lays them out: hex groups ("00000010", "0a", "0204") and
 // quoted ASCII ('hello', no NUL implied); spaces and '|' separate, nothing else is allowed.
+// Shared by the smpp and dlr tests.
 
 #include <gtest/gtest.h>
 
@@ -10,8 +11,11 @@
 #include <vector>
 
 #include "smpp/codec.hpp"
+#include "support/hex.hpp"
 
 namespace smppd::smpp::test {
+
+using test_support::to_hex;
 
 inline std::vector<std::uint8_t> wire(std::string_view text) {
   std::vector<std::uint8_t> out;
@@ -41,16 +45,6 @@ inline std::vector<std::uint8_t> wire(std::string_view text) {
       out.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
       i += 2;
     }
-  }
-  return out;
-}
-
-inline std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out += digits[b >> 4];
-    out += digits[b & 0x0F];
   }
   return out;
 }
