@@ -4,13 +4,19 @@
 # transceivers, window 64, registered_delivery 1). Prints the load tool's JSON summary, the
 # CPU seconds each server thread used and the server's resident memory every 5 s.
 #
-#   bench/end_to_end.sh [COUNT] [full|normal] [extra smppd bench options, e.g. --rate 32000]
+#   bench/end_to_end.sh [COUNT] [full|normal|memory] [extra smppd bench options, e.g. --rate 32000]
+# "memory" serves with --memory-store: the same path with the disk taken out (the ceiling).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 smppd="$here/build/smppd"
 count=${1:-200000}
 durability=${2:-full}
 shift $(( $# >= 2 ? 2 : $# ))
+serve_flags=()
+if [ "$durability" = memory ]; then
+  serve_flags=(--memory-store)
+  durability=full
+fi
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -30,7 +36,7 @@ default_status = "DELIVRD"
 default_delay_ms = 0
 TOML
 "$smppd" account add bench --password secret --config "$work/smppd.toml" >/dev/null
-"$smppd" serve --config "$work/smppd.toml" 2>"$work/serve.log" &
+"$smppd" serve --config "$work/smppd.toml" "${serve_flags[@]}" 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; done
 

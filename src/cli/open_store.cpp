@@ -1,5 +1,6 @@
 #include "cli/open_store.hpp"
 
+#include "store/memory/memory_message_store.hpp"
 #include "store/sqlite/sqlite_account_store.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 
@@ -19,6 +20,10 @@ std::unique_ptr<core::message_store> open_message_store(const config::config& cf
   options.max_pending_per_account = cfg.dlr.max_pending_per_account;
   options.synchronous_full = cfg.store.durability == "full";
   return std::make_unique<store::sqlite::sqlite_message_store>(cfg.store.sqlite_path, options);
+}
+
+std::unique_ptr<core::message_store> open_memory_message_store(const config::config& cfg) {
+  return std::make_unique<store::memory::memory_message_store>(cfg.dlr.max_pending_per_account);
 }
 
 std::unique_ptr<core::account_store> open_account_store(const config::config& cfg) {

@@ -69,7 +69,12 @@ int run_front_only(const config::config& cfg, core::account_store& accounts,
   return exit_ok;
 }
 
-int run_serve(const command_context& context, bool discard) {
+struct serve_options {
+  bool discard = false;
+  bool memory_store = false;
+};
+
+int run_serve(const command_context& context, serve_options options) {
   raise_descriptor_limit();
   const auto cfg = config::load(context.config_path);
   auto log = spdlog::stderr_logger_mt("smppd");
@@ -81,9 +86,14 @@ int run_serve(const command_context& context, bool discard) {
   if (ec) throw config::config_error("node.data_dir: cannot create " + cfg.node.data_dir.string());
   auto accounts = open_account_store(cfg);
   create_demo_account_if_empty(*accounts, cfg);
-  if (discard) return run_front_only(cfg, *accounts, log);
+  if (options.discard) return run_front_only(cfg, *accounts, log);
 
-  auto messages = open_message_store(cfg);
+  auto messages = options.memory_store ? open_memory_message_store(cfg) : open_message_store(cfg);
+  if (options.memory_store) {
+    log->warn(
+        "--memory-store: messages and receipts are kept in memory only and lost at exit "
+        "(benchmarks only)");
+  }
   gateway::engine engine(*messages, cfg.simulator, gateway::make_engine_settings(cfg), log);
   const auto recovered = engine.recover();
   log->info("store {}: {} unfinished messages back to the carrier, {} receipts pending",
@@ -111,12 +121,15 @@ int run_serve(const command_context& context, bool discard) {
 void register_serve_command(CLI::App& app, command_context& context, command_runner& runner) {
   CLI::App* serve = app.add_subcommand("serve", "run the gateway in the foreground");
   add_config_option(*serve, context);
-  auto discard = std::make_shared<bool>(false);  // owned by the callback, as long as the app
-  serve->add_flag("--discard", *discard,
+  auto options = std::make_shared<serve_options>();  // owned by the callback, as the app
+  serve->add_flag("--discard", options->discard,
                   "benchmark the SMPP front alone: acknowledge messages and keep nothing "
                   "(never in production)");
-  serve->callback([&context, &runner, discard] {
-    runner = [&context, discard] { return run_serve(context, *discard); };
+  serve->add_flag("--memory-store", options->memory_store,
+                  "benchmark the path without the disk: messages and receipts in memory only, "
+                  "lost at exit (never in production)");
+  serve->callback([&context, &runner, options] {
+    runner = [&context, options] { return run_serve(context, *options); };
   });
 }
 

@@ -1,16 +1,23 @@
 #pragma once
 // The durable store of messages and receipts, as the engine sees it; the backends live in
-// src/store. The server's promise "ESME_ROK means durable" rests on `append`: its
-// completion runs only after the message is on disk (group commit: many messages, one
-// transaction, one fsync). Everything else (outcomes, receipts) is written in the same
-// batched way.
+// src/store. The store records the steps of a message's life, each one small write:
+//
+//   accepted ─▶ [enroute: with a carrier, under its upstream id] ─▶ finished (+ receipt)
+//                                                       receipt ─▶ acknowledged (gone)
+//
+// Steps are written in batches (group commit: many steps, one transaction, one fsync) and
+// `write` takes any number of them at once, so a caller with many (a turn of the engine, a
+// burst of acks) pays for one hand-over. The server's promise "ESME_ROK means durable"
+// rests on this: a step's completion runs only after it is on disk.
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include "common/clock.hpp"
@@ -35,48 +42,83 @@ inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), store_category()};
 }
 
+// ---- the steps of a message's life ---------------------------------------------------
+
+// Durable from here: the client may be told ESME_ROK.
+struct message_accepted {
+  message_record message;
+};
+// Handed to a carrier, which answered with its own id for the message.
+struct message_enroute {
+  std::uint64_t message_id = 0;
+  std::string carrier;
+  std::string upstream_id;
+};
+// A final state (or an intermediate one the customer hears of), with the receipt to queue
+// if any. The receipt's receipt_id is ignored: the store assigns one (step_result).
+// Beyond max_pending_per_account the account's oldest receipts are dropped and counted.
+struct message_finished {
+  std::uint64_t message_id = 0;
+  message_state state = message_state::delivered;
+  wall_time done_at{};
+  std::uint32_t error_code = 0;
+  std::optional<receipt_record> receipt;
+};
+// The receiver acknowledged the receipt (or it expired): gone for good. An unknown id
+// (already removed, or dropped by the cap or the retention) is not an error.
+struct receipt_acknowledged {
+  std::uint64_t receipt_id = 0;
+};
+
+using message_step =
+    std::variant<message_accepted, message_enroute, message_finished, receipt_acknowledged>;
+
+struct step_result {
+  std::error_code ec;            // empty = durable
+  std::uint64_t receipt_id = 0;  // message_finished with a receipt: the id it was given
+};
+
+// Where a page of waiting messages ended (priority order: highest first, then by id).
+struct waiting_cursor {
+  std::uint8_t priority = 0;
+  std::uint64_t id = 0;
+};
+
 class message_store {
  public:
   virtual ~message_store() = default;
 
-  // Completions run on the store's writer thread after the batch's commit (or rollback):
-  // keep them cheap (post the result elsewhere), and never call flush() or the recovery
-  // functions from one. An empty error_code means durable.
+  // Runs on the store's writer thread after the batch's commit (or rollback), with one
+  // result per step in the order given: keep it cheap (post the result elsewhere), and
+  // never call flush() or a recovery function from it.
+  using write_done = std::function<void(std::span<const step_result>)>;
+  virtual void write(std::vector<message_step> steps, write_done done) = 0;
+
+  // One step at a time, for callers with one (tests, tools).
   using done_callback = std::function<void(std::error_code)>;
-  // receipt_id: the id the store gave the queued receipt (for remove_receipt); 0 when the
-  // outcome had no receipt or failed.
   using outcome_callback = std::function<void(std::error_code, std::uint64_t receipt_id)>;
+  void append(message_record message, done_callback done);
+  void record_outcome(std::uint64_t message_id, message_state state, wall_time done_at,
+                      std::uint32_t error_code, std::optional<receipt_record> receipt,
+                      outcome_callback done);
+  void remove_receipt(std::uint64_t receipt_id, done_callback done);
 
-  // Durable when `done` runs with no error. A full disk or an unwritable file gives an
-  // errc; the caller answers ESME_RMSGQFUL (errc::full) or ESME_RSYSERR.
-  virtual void append(message_record message, done_callback done) = 0;
-  // A message's new state (carrier verdict, expiry), with the receipt to queue if any, in
-  // one transaction. Beyond max_pending_per_account the account's oldest receipts are
-  // dropped and counted (dropped_receipts). The receipt's receipt_id is ignored: the store
-  // assigns one and passes it to `done`.
-  virtual void record_outcome(std::uint64_t message_id, message_state state, wall_time done_at,
-                              std::uint32_t error_code, std::optional<receipt_record> receipt,
-                              outcome_callback done) = 0;
-  // The receiver acknowledged a receipt: it is gone for good. An unknown id (already
-  // removed, or dropped by the cap or the retention) is not an error.
-  virtual void remove_receipt(std::uint64_t receipt_id, done_callback done) = 0;
-
-  // Start-up recovery, on the committed state (call flush() first when operations may be
+  // Start-up recovery, on the committed state (call flush() first when steps may be
   // queued). Messages not yet in a final state, by id.
   virtual std::vector<message_record> unfinished_messages() = 0;
   // Receipts not acknowledged, oldest first; those created more than `retention` ago are
   // deleted first.
   virtual std::vector<receipt_record> pending_receipts(std::chrono::hours retention) = 0;
+  // Messages accepted and not yet with a carrier, highest priority first, then oldest
+  // first, starting after `after`: at most `limit`, so a long queue is read page by page.
+  virtual std::vector<message_record> waiting_messages(std::optional<waiting_cursor> after,
+                                                       std::size_t limit) = 0;
   // The highest message id ever stored (the floor for the next ids after a restart).
   virtual std::uint64_t max_message_id() = 0;
   // Receipts dropped because an account had too many pending, since the store was opened.
   virtual std::uint64_t dropped_receipts() const = 0;
-  // Deletes messages in a final state done more than `older_than` ago (called periodically
-  // by the server, with the receipt retention). Returns how many were deleted; `ec` is set
-  // on failure (what was deleted before it stays deleted).
-  virtual std::uint64_t purge_finished(std::chrono::hours older_than, std::error_code& ec) = 0;
 
-  // Blocks until every operation enqueued before the call is committed (or failed) and its
+  // Blocks until every step written before the call is committed (or failed) and its
   // completion has run (shutdown).
   virtual void flush() = 0;
 };

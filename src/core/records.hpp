@@ -37,6 +37,8 @@ struct message_record : smpp::submit_request {
   message_state state = message_state::accepted;
   std::optional<wall_time> done_at;
   std::uint32_t error_code = 0;  // gateway error code, e.g. 0x107E
+  std::string carrier;           // the carrier it was handed to ("" = none yet)
+  std::string upstream_id;       // the carrier's message_id for it
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
@@ -48,6 +50,8 @@ struct message_record : smpp::submit_request {
     v("state", self.state);
     v("done_at", self.done_at);
     v("error_code", self.error_code);
+    v("carrier", self.carrier);
+    v("upstream_id", self.upstream_id);
   }
   friend bool operator==(const message_record&, const message_record&) = default;
 };

@@ -73,18 +73,12 @@ void engine::tick() {
   poll();
 }
 
-void engine::wait_for_purge() {
-  std::unique_lock lock(purge_mutex_);
-  purge_done_.wait(lock, [&] { return !purging_.load(); });
-}
-
 void engine::stop() {
   if (thread_.joinable()) {
     work_.reset();
     io_.stop();
     thread_.join();
   }
-  purge_thread_.join();  // a purge under way finishes first
   store_.flush();
 }
 
@@ -150,12 +144,9 @@ void engine::acked(std::uint64_t session, std::span<const core::receipt_ack> ack
     }
   }
   counters_.receipts_acked.fetch_add(done.size(), std::memory_order_relaxed);
-  for (const auto id : done) {
-    // A failed removal leaves the receipt in the store: sent again after a restart (at least
-    // once), never lost.
-    store_.remove_receipt(id,
-                          [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
-  }
+  // A failed removal leaves the receipt in the store: sent again after a restart (at least
+  // once), never lost.
+  remove_receipts(done, "remove receipt");
   dispatch();
   if (retry) asio::post(io_, [this] { arm_timer(); });  // the retry's time may be sooner
 }
@@ -233,6 +224,7 @@ void engine::turn() {
     retry_outcomes_.clear();
     for (auto& o : again) record(std::move(o));  // in their original order
   }
+  write_outcomes();
   if (now >= next_housekeeping_) housekeeping(now);
   if (now >= next_stats_) log_stats(now);
   dispatch();
@@ -241,26 +233,49 @@ void engine::turn() {
 
 void engine::record(carrier::outcome outcome) {
   auto receipt = dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at);
-  auto for_dispatcher = receipt;
-  const auto id = outcome.message_id;
-  const auto state = carrier::to_message_state(outcome.status);
-  const auto done_at = outcome.done_at;
-  const auto error = outcome.error;
-  store_.record_outcome(
-      id, state, done_at, error, std::move(receipt),
-      [this, outcome = std::move(outcome), for_dispatcher = std::move(for_dispatcher)](
-          std::error_code ec, std::uint64_t receipt_id) mutable {
-        note_store_result(ec, "record outcome");
-        if (ec) {
-          hand_over([&](inbox& in) { in.failed.push_back(std::move(outcome)); });
-          return;
+  outcome_steps_.emplace_back(core::message_finished{outcome.message_id,
+                                                     carrier::to_message_state(outcome.status),
+                                                     outcome.done_at, outcome.error, receipt});
+  outcomes_.push_back({std::move(outcome), std::move(receipt)});
+}
+
+// The outcomes of one turn, as one write: one hand-over to the store, one completion.
+void engine::write_outcomes() {
+  if (outcome_steps_.empty()) return;
+  auto steps = std::move(outcome_steps_);
+  outcome_steps_.clear();
+  auto outcomes = std::move(outcomes_);
+  outcomes_.clear();
+  store_.write(std::move(steps), [this, outcomes = std::move(outcomes)](
+                                     std::span<const core::step_result> results) mutable {
+    std::size_t final_outcomes = 0;
+    hand_over([&](inbox& in) {
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        auto& [outcome, receipt] = outcomes[i];
+        note_store_result(results[i].ec, "record outcome");
+        if (results[i].ec) {
+          in.failed.push_back(std::move(outcome));
+          continue;
         }
-        if (outcome.is_final()) counters_.final_outcomes.fetch_add(1, std::memory_order_relaxed);
-        if (for_dispatcher && receipt_id != 0) {
-          for_dispatcher->receipt_id = receipt_id;
-          hand_over([&](inbox& in) { in.receipts.push_back(std::move(*for_dispatcher)); });
+        if (outcome.is_final()) ++final_outcomes;
+        if (receipt && results[i].receipt_id != 0) {
+          receipt->receipt_id = results[i].receipt_id;
+          in.receipts.push_back(std::move(*receipt));
         }
-      });
+      }
+    });
+    counters_.final_outcomes.fetch_add(final_outcomes, std::memory_order_relaxed);
+  });
+}
+
+void engine::remove_receipts(std::span<const std::uint64_t> ids, const char* what) {
+  if (ids.empty()) return;
+  std::vector<core::message_step> steps;
+  steps.reserve(ids.size());
+  for (const auto id : ids) steps.emplace_back(core::receipt_acknowledged{id});
+  store_.write(std::move(steps), [this, what](std::span<const core::step_result> results) {
+    for (const auto& r : results) note_store_result(r.ec, what);
+  });
 }
 
 void engine::housekeeping(wall_time now) {
@@ -275,25 +290,7 @@ void engine::housekeeping(wall_time now) {
     log_->warn(
         "{} receipts unacknowledged for {} h dropped", expired.size(),
         std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention).count());
-    for (const auto id : expired) {
-      store_.remove_receipt(
-          id, [this](std::error_code ec) { note_store_result(ec, "remove receipt"); });
-    }
-  }
-  // A purge of many rows takes a while: off the engine thread, one at a time.
-  if (!purging_.exchange(true)) {
-    asio::post(purge_thread_, [this] {
-      std::error_code ec;
-      const auto purged = store_.purge_finished(
-          std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention), ec);
-      if (ec) log_->warn("store: purging finished messages failed: {}", ec.message());
-      if (purged > 0) log_->info("purged {} finished messages older than the retention", purged);
-      {
-        std::lock_guard lock(purge_mutex_);
-        purging_.store(false);
-      }
-      purge_done_.notify_all();
-    });
+    remove_receipts(expired, "remove expired receipts");
   }
 }
 

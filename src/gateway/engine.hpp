@@ -3,10 +3,10 @@
 //
 //   session ──accept──▶ store.append (group commit) ──durable──▶ ESME_ROK to the client
 //                                                  └─────────▶ scheduler (engine thread)
-//   scheduler ──due──▶ simulator verdict ──delay──▶ outcome ──▶ store.record_outcome
-//                                                             (state + receipt, one commit)
+//   scheduler ──due──▶ simulator verdict ──delay──▶ outcome ──▶ store: message_finished
+//                                        (state + receipt; a turn's outcomes in one write)
 //   durable receipt ──▶ dispatcher ──assign──▶ receiver session ──deliver_sm_resp──▶ acked
-//                                                             ──▶ store.remove_receipt
+//                                                     ──▶ store: receipt_acknowledged
 //
 // Threads: sessions call accept / attach / detach / acked from their io threads; store
 // completions arrive on the store's writer thread and only hand work over; the scheduler
@@ -22,10 +22,8 @@
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
-#include <asio/thread_pool.hpp>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -48,7 +46,7 @@ struct engine_settings {
   carrier::scheduler_settings carrier;
   // A message's outcome that the store failed to record is tried again after this.
   std::chrono::milliseconds outcome_retry{1000};
-  // How often receipts past retention are dropped and old finished messages purged.
+  // How often receipts past retention are dropped.
   std::chrono::seconds housekeeping_interval{300};
   // A line of counters in the log this often, when something happened since the last.
   std::chrono::seconds stats_interval{60};
@@ -97,11 +95,9 @@ class engine final : public core::message_sink, public core::receipt_source {
 
   // Tests drive an engine that was not start()ed on their own thread, with a manual clock:
   // poll() runs what is ready (store completions handed over, posted turns) and returns how
-  // many handlers ran; tick() runs one turn at the clock's time first. wait_for_purge()
-  // returns once no purge of finished messages is running.
+  // many handlers ran; tick() runs one turn at the clock's time first.
   std::size_t poll();
   void tick();
-  void wait_for_purge();
 
   // core::message_sink
   void accept(core::message_record message,
@@ -128,7 +124,10 @@ class engine final : public core::message_sink, public core::receipt_source {
   template <class Put>
   void hand_over(Put&& put);  // put(inbox) under the lock; wakes the engine thread
   void turn();
+  // Gathers an outcome; write_outcomes() stores the turn's outcomes in one write.
   void record(carrier::outcome outcome);
+  void write_outcomes();
+  void remove_receipts(std::span<const std::uint64_t> ids, const char* what);
   void housekeeping(wall_time now);
   void log_stats(wall_time now);
   void dispatch();
@@ -149,6 +148,8 @@ class engine final : public core::message_sink, public core::receipt_source {
   // Engine thread only.
   carrier::scheduler scheduler_;
   std::vector<carrier::outcome> retry_outcomes_;
+  std::vector<core::message_step> outcome_steps_;  // this turn's, for write_outcomes()
+  std::vector<std::pair<carrier::outcome, std::optional<core::receipt_record>>> outcomes_;
   wall_time retry_outcomes_at_{};
   wall_time next_housekeeping_{};
   wall_time next_stats_{};
@@ -163,10 +164,6 @@ class engine final : public core::message_sink, public core::receipt_source {
 
   std::atomic<bool> store_failing_{false};
   std::atomic<bool> delivering_{true};
-  asio::thread_pool purge_thread_{1};
-  std::atomic<bool> purging_{false};
-  std::mutex purge_mutex_;  // with purge_done_: wait_for_purge()
-  std::condition_variable purge_done_;
   struct atomic_counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, final_outcomes{0}, receipts_queued{0},
         receipts_acked{0}, receipts_dropped{0}, receipts_expired{0};

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "store/sqlite/sqlite_message_store.hpp"
+#include "support/committed_store.hpp"
 
 namespace {
 
@@ -120,12 +121,11 @@ class engine_test : public ::testing::Test {
     return *engines_.back();
   }
   // Runs the engine until nothing is left to do at the clock's time: a turn, the store's
-  // completions and what they hand over, purges.
+  // completions and what they hand over.
   void settle(engine& e) {
     e.tick();
     for (int rounds = 0; rounds < 1000; ++rounds) {
       for (auto& s : stores_) s->flush();
-      e.wait_for_purge();
       if (e.poll() == 0) return;
     }
     FAIL() << "the engine never settled";
@@ -168,9 +168,9 @@ TEST_F(engine_test, esme_rok_comes_after_the_message_is_in_the_store) {
   auto& store = open_store();
   auto& e = make_engine(store, 60'000);  // the carrier keeps it: it stays unfinished
   ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
-  // What the ROK promised is visible to a second connection at once, with its fields.
-  sqlite_message_store other(dir_ / "smppd.db");
-  const auto unfinished = other.unfinished_messages();
+  // What the ROK promised is in the file at once, with its fields (a crash now would find
+  // it when the journal is replayed).
+  const auto unfinished = smppd::test_support::committed_messages(dir_ / "smppd.db");
   ASSERT_EQ(unfinished.size(), 1u);
   EXPECT_EQ(unfinished[0].id, 1000u);
   EXPECT_EQ(unfinished[0].destination_addr, "4512345678");
@@ -376,9 +376,9 @@ TEST_F(engine_test, a_restart_rebuilds_unfinished_messages_and_pending_receipts)
   EXPECT_EQ(ids, (std::set<std::uint64_t>{1000, 1001}));
 }
 
-// Housekeeping: receipts past retention leave the queue and the store; finished messages
-// past retention are purged. Retention 0 makes everything "old" at once.
-TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retention) {
+// Housekeeping: receipts past retention leave the queue and the store. Retention 0 makes
+// everything "old" at once. Finished messages are not kept: folded, the tables are empty.
+TEST_F(engine_test, housekeeping_drops_receipts_past_retention_and_nothing_finished_is_kept) {
   auto& store = open_store();
   smppd::gateway::engine_settings settings;
   settings.receipts.retention = 0s;
@@ -405,8 +405,10 @@ TEST_F(engine_test, housekeeping_drops_receipts_and_purges_messages_past_retenti
     sqlite3_close(db);
     return n;
   };
+  store.fold_all();
   EXPECT_EQ(messages_left(), 0);
-  EXPECT_NE(log_sink_->text().find("purged 2 finished messages"), std::string::npos)
+  EXPECT_EQ(store.journal_rows(), 0u);
+  EXPECT_NE(log_sink_->text().find("1 receipts unacknowledged for 0 h dropped"), std::string::npos)
       << log_sink_->text();
 }
 

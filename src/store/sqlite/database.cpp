@@ -6,7 +6,7 @@ namespace smppd::store::sqlite {
 namespace {
 
 // Each entry moves the schema one version up; entries are never edited once released.
-constexpr std::array<std::string_view, 2> migrations = {
+constexpr std::array<std::string_view, 3> migrations = {
     R"sql(
     CREATE TABLE accounts (
       system_id     TEXT PRIMARY KEY NOT NULL,
@@ -67,6 +67,28 @@ constexpr std::array<std::string_view, 2> migrations = {
       created_at             INTEGER NOT NULL
     );
     CREATE INDEX receipts_by_account ON receipts(system_id, receipt_id);
+    )sql",
+    // 3: store v2 (issue 12). Each group commit is one journal row (the batch's steps,
+    // store/journal); what is still live after a second is folded into messages and
+    // receipts and its journal rows deleted. Finished messages are no longer kept.
+    R"sql(
+    CREATE TABLE journal (
+      seq  INTEGER PRIMARY KEY NOT NULL,
+      data BLOB NOT NULL
+    );
+    CREATE TABLE meta (
+      key   TEXT PRIMARY KEY NOT NULL,
+      value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO meta VALUES
+      ('max_message_id', (SELECT coalesce(max(id), 0) FROM messages)),
+      ('last_receipt_id', (SELECT coalesce(max(seq), 0) FROM sqlite_sequence
+                           WHERE name = 'receipts'));
+    ALTER TABLE messages ADD COLUMN carrier TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN upstream_id TEXT NOT NULL DEFAULT '';
+    DELETE FROM messages WHERE state >= 2;
+    -- The queue for the carriers: accepted, highest priority first, then oldest.
+    CREATE INDEX messages_waiting ON messages(priority DESC, id) WHERE state = 0;
     )sql",
 };
 

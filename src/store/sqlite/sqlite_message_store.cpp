@@ -3,7 +3,6 @@
 #include <pthread.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "store/sqlite/columns.hpp"
 
@@ -14,6 +13,8 @@ namespace {
 // predicate, so the query uses it; records.hpp keeps every final state at or above delivered.
 constexpr std::string_view unfinished_predicate = "state < 2";
 static_assert(static_cast<int>(message_state::delivered) == 2);
+// Waiting for a carrier: the partial index messages_waiting.
+static_assert(static_cast<int>(message_state::accepted) == 0);
 
 std::error_code to_error(int rc) {
   switch (rc & 0xff) {
@@ -50,6 +51,8 @@ int run(sqlite3_stmt* s) {
   throw store_error(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
+void close_connection(sqlite3* db) { sqlite3_close(db); }
+
 }  // namespace
 
 sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
@@ -60,7 +63,7 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
   sqlite3* db = nullptr;
   const int rc =
       sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
-  connection_.reset(db);
+  connection_ = {db, close_connection};
   handle_ = db;
   if (rc != SQLITE_OK) {
     throw store_error("cannot open " + file.string() + ": " +
@@ -81,21 +84,26 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
   begin_ = prepare("BEGIN IMMEDIATE");
   commit_ = prepare("COMMIT");
   rollback_ = prepare("ROLLBACK");
+  insert_journal_ = prepare("INSERT INTO journal (seq, data) VALUES (?, ?)");
   insert_message_ = prepare("INSERT INTO messages (" + column_list<message_record>() +
                             ") VALUES (" + placeholders<message_record>() + ")");
-  update_outcome_ = prepare(
-      "UPDATE messages SET state = ?, done_at = ?, error_code = ? "
-      "WHERE id = ?");
-  // receipt_id is the rowid: SQLite assigns it.
-  insert_receipt_ = prepare("INSERT INTO receipts (" + column_list<receipt_record>("receipt_id") +
-                            ") VALUES (" + placeholders<receipt_record>("receipt_id") + ")");
-  drop_oldest_ = prepare(
-      "DELETE FROM receipts WHERE receipt_id IN (SELECT receipt_id FROM receipts "
-      "WHERE system_id = ? ORDER BY receipt_id LIMIT ?)");
-  receipt_account_ = prepare("SELECT system_id FROM receipts WHERE receipt_id = ?");
+  update_state_ =
+      prepare("UPDATE messages SET state = ?, done_at = ?, error_code = ? WHERE id = ?");
+  update_enroute_ =
+      prepare("UPDATE messages SET state = ?, carrier = ?, upstream_id = ? WHERE id = ?");
+  delete_message_ = prepare("DELETE FROM messages WHERE id = ?");
+  message_exists_ = prepare("SELECT 1 FROM messages WHERE id = ?");
+  insert_receipt_ = prepare("INSERT INTO receipts (" + column_list<receipt_record>() +
+                            ") VALUES (" + placeholders<receipt_record>() + ")");
   delete_receipt_ = prepare("DELETE FROM receipts WHERE receipt_id = ?");
-  load_pending_counts();
+  delete_journal_ = prepare("DELETE FROM journal WHERE seq <= ?");
+  set_meta_ = prepare("UPDATE meta SET value = max(value, ?) WHERE key = ?");
+  {
+    std::lock_guard lock(db_mutex_);
+    reload();
+  }
   queue_.reserve(1024);
+  last_fold_ = std::chrono::steady_clock::now();
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -106,6 +114,8 @@ sqlite_message_store::~sqlite_message_store() {
   }
   queue_cv_.notify_one();
   writer_.join();  // the writer drains the queue before it returns
+  std::lock_guard lock(db_mutex_);
+  if (!needs_reload_) fold(last_seq_);  // a compact file at rest; the journal would do too
 }
 
 sqlite_message_store::stmt sqlite_message_store::prepare(std::string_view sql) {
@@ -117,43 +127,20 @@ sqlite_message_store::stmt sqlite_message_store::prepare(std::string_view sql) {
   return stmt(s);
 }
 
-void sqlite_message_store::load_pending_counts() {
-  pending_.clear();
-  auto s = prepare("SELECT system_id, count(*) FROM receipts GROUP BY system_id");
-  int rc;
-  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
-    reader r(s.get());
-    auto id = r.get<std::string>();
-    pending_[std::move(id)] = r.get<std::int64_t>();
-  }
-  if (rc != SQLITE_DONE) fail(handle_, "count receipts");
-}
+// ---- the writer ------------------------------------------------------------------------
 
-void sqlite_message_store::enqueue(op o) {
+void sqlite_message_store::enqueue(request r) {
   {
     std::lock_guard lock(queue_mutex_);
-    queue_.push_back(std::move(o));
+    queued_steps_ += r.steps.size();
+    queue_.push_back(std::move(r));
     ++enqueued_;
   }
   queue_cv_.notify_one();
 }
 
-void sqlite_message_store::append(message_record message, done_callback done) {
-  enqueue(op{append_op{std::move(message), std::move(done)}, {}, 0});
-}
-
-void sqlite_message_store::record_outcome(std::uint64_t message_id, message_state state,
-                                          wall_time done_at, std::uint32_t error_code,
-                                          std::optional<receipt_record> receipt,
-                                          outcome_callback done) {
-  enqueue(
-      op{outcome_op{message_id, state, done_at, error_code, std::move(receipt), std::move(done)},
-         {},
-         0});
-}
-
-void sqlite_message_store::remove_receipt(std::uint64_t receipt_id, done_callback done) {
-  enqueue(op{remove_op{receipt_id, std::move(done)}, {}, 0});
+void sqlite_message_store::write(std::vector<core::message_step> steps, write_done done) {
+  enqueue(request{std::move(steps), std::move(done), {}});
 }
 
 void sqlite_message_store::flush() {
@@ -164,151 +151,373 @@ void sqlite_message_store::flush() {
 
 void sqlite_message_store::writer_loop() {
   pthread_setname_np(pthread_self(), "smppd-store");
-  std::vector<op> batch;
+  std::vector<request> batch;
   batch.reserve(1024);
   for (;;) {
     {
       std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;  // stopping, and everything is done
-      if (queue_.size() <= options_.max_batch) {
+      queue_cv_.wait_for(lock, options_.fold_interval,
+                         [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty() && stopping_) return;  // everything is done
+      if (queued_steps_ <= options_.max_batch) {
         batch.swap(queue_);  // the queue gets the old batch's capacity: no reallocation
+        queued_steps_ = 0;
       } else {
-        const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch);
+        std::size_t steps = 0;
+        auto end = queue_.begin();
+        while (end != queue_.end() &&
+               (steps == 0 || steps + end->steps.size() <= options_.max_batch)) {
+          steps += end->steps.size();
+          ++end;
+        }
         batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
         queue_.erase(queue_.begin(), end);
+        queued_steps_ -= steps;
       }
     }
-    run_batch(batch);
-    for (auto& o : batch) {
-      if (auto* a = std::get_if<append_op>(&o.what)) {
-        if (a->done) a->done(o.ec);
-      } else if (auto* c = std::get_if<outcome_op>(&o.what)) {
-        if (c->done) c->done(o.ec, o.receipt_id);
-      } else if (auto* r = std::get_if<remove_op>(&o.what)) {
-        if (r->done) r->done(o.ec);
+    if (!batch.empty()) {
+      run_batch(batch);
+      for (auto& r : batch) {
+        if (r.done) r.done(r.results);
       }
+      const auto n = batch.size();
+      batch.clear();
+      {
+        std::lock_guard lock(queue_mutex_);
+        completed_ += n;
+      }
+      done_cv_.notify_all();
     }
-    const auto n = batch.size();
-    batch.clear();
-    {
-      std::lock_guard lock(queue_mutex_);
-      completed_ += n;
-    }
-    done_cv_.notify_all();
+    maybe_fold();
   }
 }
 
-void sqlite_message_store::run_batch(std::vector<op>& batch) {
+void sqlite_message_store::run_batch(std::vector<request>& batch) {
   std::lock_guard lock(db_mutex_);
-  auto fail_all = [&](int rc) {
+  auto fail_all = [&](std::error_code ec) {
+    for (auto& r : batch) r.results.assign(r.steps.size(), core::step_result{ec, 0});
+  };
+  if (needs_reload_) {
+    try {
+      reload();
+    } catch (const store_error&) {
+      return fail_all(errc::unavailable);
+    }
+  }
+  const auto seq = last_seq_ + 1;
+  const auto dropped_before = dropped_.load(std::memory_order_relaxed);
+  encoder_.clear();
+  for (auto& r : batch) {
+    r.results.clear();
+    r.results.reserve(r.steps.size());
+    for (auto& step : r.steps) r.results.push_back(apply(step, seq, &encoder_));
+  }
+  if (encoder_.steps() == 0) return;  // nothing new (duplicates only)
+
+  auto rollback = [&](int rc) {
     if (!sqlite3_get_autocommit(handle_)) run(rollback_.get());
-    for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) *it->first = it->second;
-    const auto ec = to_error(rc);
-    for (auto& o : batch) {
-      o.ec = ec;
-      o.receipt_id = 0;
+    dropped_.store(dropped_before, std::memory_order_relaxed);
+    fail_all(to_error(rc));
+    try {
+      reload();  // the picture holds the failed batch: back to what the file says
+    } catch (const store_error&) {
+      needs_reload_ = true;
     }
   };
-  undo_.clear();
   int rc = run(begin_.get());
-  if (rc != SQLITE_OK) return fail_all(rc);
-  std::uint64_t dropped = 0;
-  for (auto& o : batch) {
-    rc = apply(o, dropped);
-    if (rc == SQLITE_OK) continue;
-    // A constraint failure undoes only its own statement: that operation fails alone.
-    if ((rc & 0xff) == SQLITE_CONSTRAINT && !sqlite3_get_autocommit(handle_)) {
-      o.ec = errc::duplicate;
+  if (rc != SQLITE_OK) return rollback(rc);
+  auto* s = insert_journal_.get();
+  const auto bytes = encoder_.bytes();
+  sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(seq));
+  sqlite3_bind_blob64(s, 2, bytes.data(), bytes.size(), SQLITE_STATIC);
+  rc = run(s);
+  sqlite3_clear_bindings(s);
+  if (rc == SQLITE_OK) rc = run(commit_.get());
+  if (rc != SQLITE_OK) return rollback(rc);
+  last_seq_ = seq;
+  unfolded_.emplace_back(seq, std::chrono::steady_clock::now());
+}
+
+core::step_result sqlite_message_store::apply(core::message_step& step, std::uint64_t seq,
+                                              journal::encoder* encode) {
+  if (auto* a = std::get_if<core::message_accepted>(&step)) {
+    auto& m = a->message;
+    if (encode) {
+      if (live_messages_.contains(m.id) || message_in_table(m.id)) return {errc::duplicate, 0};
+      encode->accepted(m);
+    }
+    max_message_id_ = std::max(max_message_id_, m.id);
+    const auto id = m.id;
+    live_messages_.insert_or_assign(id, live_message{std::move(m), seq});
+    return {};
+  }
+  if (auto* e = std::get_if<core::message_enroute>(&step)) {
+    if (encode) encode->enroute(*e);
+    if (auto it = live_messages_.find(e->message_id); it != live_messages_.end()) {
+      auto& m = it->second.message;
+      m.state = message_state::enroute;
+      m.carrier = e->carrier;
+      m.upstream_id = e->upstream_id;
+    } else {
+      table_updates_.push_back({seq, e->message_id, true, message_state::enroute, std::nullopt, 0,
+                                e->carrier, e->upstream_id});
+    }
+    return {};
+  }
+  if (auto* f = std::get_if<core::message_finished>(&step)) {
+    std::uint64_t receipt_id = 0;
+    if (f->receipt) receipt_id = encode ? last_receipt_id_ + 1 : f->receipt->receipt_id;
+    if (encode) encode->finished(*f, receipt_id);
+    apply_finished(*f, receipt_id, seq);
+    if (encode && receipt_id != 0) {
+      // The cap: the account's oldest receipts go, each written as a removal.
+      auto& ids = *receipt_owner_.at(receipt_id);
+      std::uint64_t dropped = 0;
+      while (ids.size() > options_.max_pending_per_account) {
+        const auto oldest = *ids.begin();
+        remove_receipt_from_picture(oldest, seq);
+        encode->receipt_removed(oldest);
+        ++dropped;
+      }
+      if (dropped) dropped_.fetch_add(dropped, std::memory_order_relaxed);
+    }
+    return {{}, receipt_id};
+  }
+  const auto id = std::get<core::receipt_acknowledged>(step).receipt_id;
+  if (encode) {
+    if (!receipt_owner_.contains(id)) return {};  // unknown: nothing to write
+    encode->receipt_removed(id);
+  }
+  remove_receipt_from_picture(id, seq);
+  return {};
+}
+
+void sqlite_message_store::apply_finished(core::message_finished& f, std::uint64_t receipt_id,
+                                          std::uint64_t seq) {
+  if (auto it = live_messages_.find(f.message_id); it != live_messages_.end()) {
+    if (core::is_final(f.state)) {
+      live_messages_.erase(it);  // finished within the journal: never reaches the table
+    } else {
+      auto& m = it->second.message;
+      m.state = f.state;
+      m.done_at = f.done_at;
+      m.error_code = f.error_code;
+    }
+  } else {
+    table_updates_.push_back({seq, f.message_id, false, f.state, f.done_at, f.error_code, {}, {}});
+  }
+  if (!f.receipt) return;
+  auto& r = *f.receipt;
+  r.receipt_id = receipt_id;
+  last_receipt_id_ = std::max(last_receipt_id_, receipt_id);
+  auto account = accounts_.find(std::string_view(r.system_id));
+  if (account == accounts_.end()) account = accounts_.emplace(r.system_id, receipt_ids{}).first;
+  account->second.insert(receipt_id);
+  receipt_owner_[receipt_id] = &account->second;
+  live_receipts_.insert_or_assign(receipt_id, live_receipt{std::move(r), seq});
+}
+
+void sqlite_message_store::remove_receipt_from_picture(std::uint64_t receipt_id,
+                                                       std::uint64_t seq) {
+  const auto owner = receipt_owner_.find(receipt_id);
+  if (owner == receipt_owner_.end()) return;
+  owner->second->erase(receipt_id);
+  receipt_owner_.erase(owner);
+  if (live_receipts_.erase(receipt_id) == 0) receipt_removals_.emplace_back(seq, receipt_id);
+}
+
+bool sqlite_message_store::message_in_table(std::uint64_t id) {
+  if (id > table_max_message_id_) return false;  // the usual case: no query
+  auto* s = message_exists_.get();
+  sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(id));
+  const bool found = sqlite3_step(s) == SQLITE_ROW;
+  sqlite3_reset(s);
+  return found;
+}
+
+// ---- folding and recovery -------------------------------------------------------------
+
+void sqlite_message_store::maybe_fold() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_fold_ < options_.fold_interval) return;
+  last_fold_ = now;
+  std::lock_guard lock(db_mutex_);
+  std::uint64_t upto = folded_seq_;
+  while (!unfolded_.empty() && now - unfolded_.front().second >= options_.fold_age) {
+    upto = unfolded_.front().first;
+    unfolded_.pop_front();
+  }
+  if (upto > folded_seq_ && !needs_reload_) fold(upto);
+}
+
+void sqlite_message_store::fold_all() {
+  flush();
+  std::lock_guard lock(db_mutex_);
+  fold_everything();
+}
+
+void sqlite_message_store::fold_everything() {
+  if (needs_reload_) reload();
+  // The reads that follow see the tables only: they must hold everything.
+  if (!fold(last_seq_)) {
+    throw store_error(std::string("folding the journal failed: ") + sqlite3_errmsg(handle_));
+  }
+}
+
+bool sqlite_message_store::fold(std::uint64_t upto) {
+  auto failed = [&](int) {
+    if (!sqlite3_get_autocommit(handle_)) run(rollback_.get());
+    try {
+      reload();
+    } catch (const store_error&) {
+      needs_reload_ = true;
+    }
+    return false;
+  };
+  int rc = run(begin_.get());
+  if (rc != SQLITE_OK) return failed(rc);
+
+  for (auto it = live_messages_.begin(); it != live_messages_.end();) {
+    if (it->second.seq > upto) {
+      ++it;
       continue;
     }
-    return fail_all(rc);
-  }
-  rc = run(commit_.get());
-  if (rc != SQLITE_OK) return fail_all(rc);
-  if (dropped) dropped_.fetch_add(dropped, std::memory_order_relaxed);
-}
-
-int sqlite_message_store::apply(op& o, std::uint64_t& dropped) {
-  if (auto* a = std::get_if<append_op>(&o.what)) return apply_append(*a);
-  if (auto* c = std::get_if<outcome_op>(&o.what)) return apply_outcome(*c, o.receipt_id, dropped);
-  return apply_remove(std::get<remove_op>(o.what));
-}
-
-int sqlite_message_store::apply_append(const append_op& a) {
-  const auto& m = a.message;
-  auto* s = insert_message_.get();
-  binder b(s);
-  b.record(m);
-  if (b.rc() != SQLITE_OK) {
+    auto* s = insert_message_.get();
+    binder b(s);
+    b.record(it->second.message);
+    rc = b.rc() == SQLITE_OK ? run(s) : b.rc();
     sqlite3_clear_bindings(s);
-    return b.rc();
+    if (rc != SQLITE_OK) return failed(rc);
+    table_max_message_id_ = std::max(table_max_message_id_, it->first);
+    it = live_messages_.erase(it);
   }
-  return run(s);
-}
-
-int sqlite_message_store::apply_outcome(outcome_op& a, std::uint64_t& receipt_id,
-                                        std::uint64_t& dropped) {
-  auto* u = update_outcome_.get();
-  binder{u}(a.state)(a.done_at)(a.error_code)(a.message_id);
-  if (int rc = run(u); rc != SQLITE_OK) return rc;
-  if (!a.receipt) return SQLITE_OK;
-
-  const auto& r = *a.receipt;
-  auto* s = insert_receipt_.get();
-  binder b(s);
-  b.record(r, "receipt_id");
-  if (b.rc() != SQLITE_OK) {
-    sqlite3_clear_bindings(s);
-    return b.rc();
-  }
-  if (int rc = run(s); rc != SQLITE_OK) return rc;
-  receipt_id = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(handle_));
-
-  auto it = pending_.find(std::string_view(r.system_id));
-  if (it == pending_.end()) {
-    it = pending_.emplace(r.system_id, 0).first;  // pointers into the map stay valid
-  }
-  undo_.emplace_back(&it->second, it->second);
-  auto& count = it->second;
-  ++count;
-  const auto max = static_cast<std::int64_t>(options_.max_pending_per_account);
-  if (count > max) {
-    auto* d = drop_oldest_.get();
-    binder{d}(r.system_id)(count - max);
-    if (int rc = run(d); rc != SQLITE_OK) return rc;
-    const auto gone = sqlite3_changes(handle_);
-    count -= gone;
-    dropped += static_cast<std::uint64_t>(gone);
-  }
-  return SQLITE_OK;
-}
-
-int sqlite_message_store::apply_remove(const remove_op& a) {
-  // Two lookups by rowid: far cheaper than DELETE ... RETURNING, which builds an ephemeral
-  // table per statement. The account is needed for its pending count.
-  auto* s = receipt_account_.get();
-  sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(a.receipt_id));
-  int rc = sqlite3_step(s);
-  if (rc == SQLITE_ROW) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-    const std::string_view system_id(p ? p : "",
-                                     static_cast<std::size_t>(sqlite3_column_bytes(s, 0)));
-    if (auto it = pending_.find(system_id); it != pending_.end()) {
-      undo_.emplace_back(&it->second, it->second);
-      --it->second;
+  auto updates_end = table_updates_.begin();
+  for (; updates_end != table_updates_.end() && updates_end->seq <= upto; ++updates_end) {
+    const auto& u = *updates_end;
+    if (u.enroute) {
+      auto* s = update_enroute_.get();
+      binder{s}(u.state)(u.carrier)(u.upstream_id)(u.message_id);
+      rc = run(s);
+    } else if (core::is_final(u.state)) {
+      auto* s = delete_message_.get();
+      binder{s}(u.message_id);
+      rc = run(s);
+    } else {
+      auto* s = update_state_.get();
+      binder{s}(u.state)(u.done_at)(u.error_code)(u.message_id);
+      rc = run(s);
     }
-    sqlite3_reset(s);
-    auto* d = delete_receipt_.get();
-    sqlite3_bind_int64(d, 1, static_cast<std::int64_t>(a.receipt_id));
-    return run(d);
+    if (rc != SQLITE_OK) return failed(rc);
   }
-  sqlite3_reset(s);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+  table_updates_.erase(table_updates_.begin(), updates_end);
+  for (auto it = live_receipts_.begin(); it != live_receipts_.end();) {
+    if (it->second.seq > upto) {
+      ++it;
+      continue;
+    }
+    auto* s = insert_receipt_.get();
+    binder b(s);
+    b.record(it->second.receipt);
+    rc = b.rc() == SQLITE_OK ? run(s) : b.rc();
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_OK) return failed(rc);
+    it = live_receipts_.erase(it);
+  }
+  auto removals_end = receipt_removals_.begin();
+  for (; removals_end != receipt_removals_.end() && removals_end->first <= upto; ++removals_end) {
+    auto* s = delete_receipt_.get();
+    binder{s}(removals_end->second);
+    if (rc = run(s); rc != SQLITE_OK) return failed(rc);
+  }
+  receipt_removals_.erase(receipt_removals_.begin(), removals_end);
+  for (const auto& [key, value] : {std::pair{"max_message_id", max_message_id_},
+                                   std::pair{"last_receipt_id", last_receipt_id_}}) {
+    auto* s = set_meta_.get();
+    binder{s}(value)(std::string_view(key));
+    if (rc = run(s); rc != SQLITE_OK) return failed(rc);
+  }
+  {
+    auto* s = delete_journal_.get();
+    binder{s}(upto);
+    if (rc = run(s); rc != SQLITE_OK) return failed(rc);
+  }
+  if (rc = run(commit_.get()); rc != SQLITE_OK) return failed(rc);
+  folded_seq_ = upto;
+  while (!unfolded_.empty() && unfolded_.front().first <= upto) unfolded_.pop_front();
+  return true;
 }
+
+void sqlite_message_store::reload() {
+  live_messages_.clear();
+  live_receipts_.clear();
+  table_updates_.clear();
+  receipt_removals_.clear();
+  accounts_.clear();
+  receipt_owner_.clear();
+  unfolded_.clear();
+  {
+    auto s = prepare("SELECT key, value FROM meta");
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+      reader r(s.get());
+      const auto key = r.get<std::string>();
+      const auto value = r.get<std::uint64_t>();
+      if (key == "max_message_id") max_message_id_ = value;
+      if (key == "last_receipt_id") last_receipt_id_ = value;
+    }
+  }
+  {
+    auto s = prepare("SELECT coalesce(max(id), 0) FROM messages");
+    if (sqlite3_step(s.get()) != SQLITE_ROW) fail(handle_, "max message id");
+    table_max_message_id_ = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    max_message_id_ = std::max(max_message_id_, table_max_message_id_);
+  }
+  {
+    auto s = prepare("SELECT receipt_id, system_id FROM receipts");
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      reader r(s.get());
+      const auto id = r.get<std::uint64_t>();
+      const auto system_id = r.get<std::string>();
+      auto account = accounts_.find(std::string_view(system_id));
+      if (account == accounts_.end()) account = accounts_.emplace(system_id, receipt_ids{}).first;
+      account->second.insert(id);
+      receipt_owner_[id] = &account->second;
+      last_receipt_id_ = std::max(last_receipt_id_, id);
+    }
+    if (rc != SQLITE_DONE) fail(handle_, "read receipts");
+  }
+  // The journal, oldest first, over the tables.
+  last_seq_ = 0;
+  {
+    auto s = prepare("SELECT seq, data FROM journal ORDER BY seq");
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+      const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+      const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(s.get(), 1));
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1));
+      const bool ok = journal::decode(
+          {data, size}, [&](core::message_step&& step) { apply(step, seq, nullptr); });
+      if (!ok) throw store_error("the journal row " + std::to_string(seq) + " is corrupt");
+      last_seq_ = seq;
+      unfolded_.emplace_back(seq, std::chrono::steady_clock::time_point::min());  // fold soon
+    }
+    if (rc != SQLITE_DONE) fail(handle_, "read the journal");
+  }
+  if (last_seq_ == 0) {
+    auto s = prepare("SELECT coalesce(max(seq), 0) FROM journal");  // none: keep counting
+    if (sqlite3_step(s.get()) == SQLITE_ROW) {
+      last_seq_ = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
+    }
+  }
+  folded_seq_ = 0;
+  needs_reload_ = false;
+}
+
+// ---- reads ------------------------------------------------------------------------------
 
 std::vector<message_record> sqlite_message_store::unfinished_messages() {
   std::lock_guard lock(db_mutex_);
+  fold_everything();
   auto s = prepare("SELECT " + column_list<message_record>() + " FROM messages WHERE " +
                    std::string(unfinished_predicate) + " ORDER BY id");
   std::vector<message_record> out;
@@ -322,13 +531,14 @@ std::vector<message_record> sqlite_message_store::unfinished_messages() {
 
 std::vector<receipt_record> sqlite_message_store::pending_receipts(std::chrono::hours retention) {
   std::lock_guard lock(db_mutex_);
+  fold_everything();
   const auto cutoff = to_ms(options_.clock->now() - retention);
   {
     auto d = prepare("DELETE FROM receipts WHERE created_at < ?");
     sqlite3_bind_int64(d.get(), 1, cutoff);
     if (run(d.get()) != SQLITE_OK) fail(handle_, "delete old receipts");
+    if (sqlite3_changes(handle_) > 0) reload();  // the accounts' counts
   }
-  load_pending_counts();
   auto s =
       prepare("SELECT " + column_list<receipt_record>() + " FROM receipts ORDER BY receipt_id");
   std::vector<receipt_record> out;
@@ -340,74 +550,37 @@ std::vector<receipt_record> sqlite_message_store::pending_receipts(std::chrono::
   return out;
 }
 
-std::uint64_t sqlite_message_store::max_message_id() {
+std::vector<message_record> sqlite_message_store::waiting_messages(
+    std::optional<core::waiting_cursor> after, std::size_t limit) {
   std::lock_guard lock(db_mutex_);
-  auto s = prepare("SELECT max(id) FROM messages");
-  if (sqlite3_step(s.get()) != SQLITE_ROW) fail(handle_, "max message id");
-  return static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));  // NULL reads as 0
+  fold_everything();
+  const std::string select =
+      "SELECT " + column_list<message_record>() + " FROM messages WHERE state = 0";
+  const std::string order = " ORDER BY priority DESC, id LIMIT ?";
+  auto s = after ? prepare(select + " AND (priority < ? OR (priority = ? AND id > ?))" + order)
+                 : prepare(select + order);
+  binder b(s.get());
+  if (after) b(after->priority)(after->priority)(after->id);
+  b(static_cast<std::int64_t>(limit));
+  std::vector<message_record> out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    out.push_back(reader(s.get()).record<message_record>());
+  }
+  if (rc != SQLITE_DONE) fail(handle_, "read waiting messages");
+  return out;
 }
 
-std::uint64_t sqlite_message_store::purge_finished(std::chrono::hours older_than,
-                                                   std::error_code& ec) {
-  ec.clear();
-  const auto cutoff = to_ms(options_.clock->now() - older_than);
-  // Walk the table in id order, which is submit order, in small transactions so the writer
-  // is never held up for long; stop at the first message submitted after the cutoff (it
-  // cannot have been done before it). Old unfinished messages are skipped, not deleted.
-  constexpr int chunk = 2000;
-  std::uint64_t purged = 0;
-  std::int64_t after = -1;
-  std::vector<std::int64_t> ids;
-  ids.reserve(chunk);
-  for (bool more = true; more;) {
-    std::lock_guard lock(db_mutex_);
-    auto scan = prepare(
-        "SELECT id, state, done_at, submitted_at FROM messages WHERE id > ? ORDER BY id "
-        "LIMIT " +
-        std::to_string(chunk));
-    sqlite3_bind_int64(scan.get(), 1, after);
-    ids.clear();
-    int rows = 0;
-    int rc;
-    while ((rc = sqlite3_step(scan.get())) == SQLITE_ROW) {
-      ++rows;
-      reader r(scan.get());
-      const auto id = r.get<std::int64_t>();
-      const auto state = r.get<message_state>();
-      const auto done_at = r.get<std::optional<wall_time>>();
-      const auto submitted_at = to_ms(r.get<wall_time>());
-      after = id;
-      if (submitted_at >= cutoff) {
-        more = false;
-        break;
-      }
-      if (is_final(state) && done_at && to_ms(*done_at) < cutoff) ids.push_back(id);
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      ec = to_error(rc);
-      return purged;
-    }
-    if (rows < chunk) more = false;
-    scan.reset();
-    if (ids.empty()) continue;
-    if (rc = run(begin_.get()); rc != SQLITE_OK) {
-      ec = to_error(rc);
-      return purged;
-    }
-    auto del = prepare("DELETE FROM messages WHERE id = ?");
-    for (auto id : ids) {
-      sqlite3_bind_int64(del.get(), 1, id);
-      if (rc = run(del.get()); rc != SQLITE_OK) break;
-    }
-    if (rc == SQLITE_OK) rc = run(commit_.get());
-    if (rc != SQLITE_OK) {
-      if (!sqlite3_get_autocommit(handle_)) run(rollback_.get());
-      ec = to_error(rc);
-      return purged;
-    }
-    purged += ids.size();
-  }
-  return purged;
+std::uint64_t sqlite_message_store::max_message_id() {
+  std::lock_guard lock(db_mutex_);
+  return max_message_id_;
+}
+
+std::uint64_t sqlite_message_store::journal_rows() {
+  std::lock_guard lock(db_mutex_);
+  auto s = prepare("SELECT count(*) FROM journal");
+  if (sqlite3_step(s.get()) != SQLITE_ROW) fail(handle_, "count the journal");
+  return static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
 }
 
 std::uint64_t sqlite_message_store::set_max_pages(std::uint64_t pages) {
@@ -419,8 +592,8 @@ std::uint64_t sqlite_message_store::set_max_pages(std::uint64_t pages) {
 
 std::uint64_t sqlite_message_store::pending_count(std::string_view system_id) {
   std::lock_guard lock(db_mutex_);
-  auto it = pending_.find(system_id);
-  return it == pending_.end() ? 0 : static_cast<std::uint64_t>(it->second);
+  auto it = accounts_.find(system_id);
+  return it == accounts_.end() ? 0 : it->second.size();
 }
 
 }  // namespace smppd::store::sqlite

@@ -1,27 +1,42 @@
 #pragma once
 // The embedded message store: one SQLite connection (WAL) owned by one writer thread.
-// append / record_outcome / remove_receipt only enqueue; the writer takes everything queued
-// (at most `max_batch` operations), runs it in one transaction with prepared statements,
-// commits (one fsync for the whole batch), then runs the completions. A failed batch is
-// rolled back, every completion of it gets the error, and the next batch starts afresh, so
-// the store recovers by itself when the disk has room again.
+//
+// write() only enqueues. The writer takes everything queued (at most `max_batch` steps),
+// applies it to its in-memory picture of what is live, writes the batch's steps as ONE
+// journal row (store/journal) and commits: one statement and one fsync per batch, however
+// many messages it holds. Then it runs the completions.
+//
+// Most messages live for milliseconds (accepted, finished, receipt acknowledged), so they
+// never go further than the journal. Every `fold_interval` the writer folds what is still
+// live after `fold_age` into the tables (messages not final, receipts not acknowledged)
+// and deletes the journal rows it came from, in one transaction: the tables hold the
+// long-lived state (a queue for a carrier that is down, receipts for an absent receiver),
+// the journal the last second. Opening the store replays the journal over the tables.
+//
+// A failed batch or fold is rolled back, every completion of it gets the error, and the
+// in-memory picture is rebuilt from the file, so the store recovers by itself when the
+// disk has room again.
 
 #include <sqlite3.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
-#include <variant>
 #include <vector>
 
 #include "core/message_store.hpp"
+#include "store/journal/journal.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace smppd::store::sqlite {
@@ -32,47 +47,53 @@ using core::message_state;
 using core::receipt_record;
 
 struct message_store_options {
-  // Per account; beyond it the oldest receipts are deleted in the same transaction.
+  // Per account; beyond it the oldest receipts are dropped in the same batch.
   std::uint64_t max_pending_per_account = 25000;
   // true: PRAGMA synchronous=FULL, a commit survives power loss / an OS crash.
   // false: NORMAL, which in WAL mode survives a process crash (SIGKILL) but a power loss
   // may lose the last commits. See docs/benchmarks.md for what each costs.
   bool synchronous_full = true;
-  // Most operations in one transaction.
-  std::size_t max_batch = 10000;
+  // Most steps in one transaction.
+  std::size_t max_batch = 16384;
   // PRAGMA wal_autocheckpoint, in pages (4 KiB): fewer, larger checkpoints.
-  int wal_autocheckpoint_pages = 4000;
+  int wal_autocheckpoint_pages = 16000;
   // PRAGMA cache_size, in KiB.
-  int cache_kib = 16384;
-  // What "now" is for retention and purges.
+  int cache_kib = 65536;
+  // How often the writer folds, and how old a journal row must be to be folded: what
+  // finishes within fold_age never reaches the tables.
+  std::chrono::milliseconds fold_interval{250};
+  std::chrono::milliseconds fold_age{1000};
+  // What "now" is for retention.
   const wall_clock* clock = &system_wall_clock();
 };
 
 class sqlite_message_store final : public core::message_store {
  public:
-  // Opens (creating it when missing) and migrates the database; throws store_error.
+  // Opens (creating it when missing) and migrates the database, replays its journal;
+  // throws store_error.
   explicit sqlite_message_store(const std::filesystem::path& file,
                                 message_store_options options = {});
   sqlite_message_store(const sqlite_message_store&) = delete;
   sqlite_message_store& operator=(const sqlite_message_store&) = delete;
-  // Flushes, then stops the writer thread.
+  // Flushes, folds everything, then stops the writer thread.
   ~sqlite_message_store() override;
 
-  void append(message_record message, done_callback done) override;
-  void record_outcome(std::uint64_t message_id, message_state state, wall_time done_at,
-                      std::uint32_t error_code, std::optional<receipt_record> receipt,
-                      outcome_callback done) override;
-  void remove_receipt(std::uint64_t receipt_id, done_callback done) override;
+  void write(std::vector<core::message_step> steps, write_done done) override;
 
   std::vector<message_record> unfinished_messages() override;
   std::vector<receipt_record> pending_receipts(std::chrono::hours retention) override;
+  std::vector<message_record> waiting_messages(std::optional<core::waiting_cursor> after,
+                                               std::size_t limit) override;
   std::uint64_t max_message_id() override;
   std::uint64_t dropped_receipts() const override {
     return dropped_.load(std::memory_order_relaxed);
   }
-  std::uint64_t purge_finished(std::chrono::hours older_than, std::error_code& ec) override;
   void flush() override;
 
+  // Folds the whole journal into the tables now (tests, shutdown).
+  void fold_all();
+  // Rows in the journal (tests: what a fold leaves).
+  std::uint64_t journal_rows();
   // Caps the database file at `pages` pages of 4 KiB (PRAGMA max_page_count; never below
   // its current size): writes beyond it fail with errc::full. Also how the tests simulate
   // a full disk. Returns the limit in force.
@@ -81,26 +102,10 @@ class sqlite_message_store final : public core::message_store {
   std::uint64_t pending_count(std::string_view system_id);
 
  private:
-  struct append_op {
-    message_record message;
-    done_callback done;
-  };
-  struct outcome_op {
-    std::uint64_t message_id;
-    message_state state;
-    wall_time done_at;
-    std::uint32_t error_code;
-    std::optional<receipt_record> receipt;
-    outcome_callback done;
-  };
-  struct remove_op {
-    std::uint64_t receipt_id;
-    done_callback done;
-  };
-  struct op {
-    std::variant<append_op, outcome_op, remove_op> what;
-    std::error_code ec;
-    std::uint64_t receipt_id = 0;
+  struct request {
+    std::vector<core::message_step> steps;
+    write_done done;
+    std::vector<core::step_result> results;
   };
 
   struct statement_deleter {
@@ -115,39 +120,80 @@ class sqlite_message_store final : public core::message_store {
       return std::hash<std::string_view>{}(s);
     }
   };
-  using count_map = std::unordered_map<std::string, std::int64_t, string_hash, std::equal_to<>>;
 
-  void enqueue(op o);
-  void writer_loop();
-  void run_batch(std::vector<op>& batch);
-  int apply(op& o, std::uint64_t& dropped);
-  int apply_append(const append_op& a);
-  int apply_outcome(outcome_op& a, std::uint64_t& receipt_id, std::uint64_t& dropped);
-  int apply_remove(const remove_op& a);
-  void load_pending_counts();  // db_mutex_ held
-
-  struct connection_closer {
-    void operator()(sqlite3* db) const noexcept { sqlite3_close(db); }
+  // ---- the in-memory picture (db_mutex_) ----
+  struct live_message {
+    message_record message;
+    std::uint64_t seq;  // the journal row it was accepted in
   };
+  struct live_receipt {
+    receipt_record receipt;
+    std::uint64_t seq;
+  };
+  // A change to a message already in the table, applied at the fold.
+  struct table_update {
+    std::uint64_t seq;
+    std::uint64_t message_id;
+    bool enroute;  // true: carrier and upstream id; false: state, done_at, error_code
+    message_state state;
+    std::optional<wall_time> done_at;
+    std::uint32_t error_code;
+    std::string carrier;
+    std::string upstream_id;
+  };
+  using receipt_ids = std::set<std::uint64_t>;  // one account's pending receipts, oldest first
+
+  void enqueue(request r);
+  void writer_loop();
+  void run_batch(std::vector<request>& batch);
+  // Applies one step to the picture: `encode` set = a new step (ids assigned, the cap
+  // enforced, the resolved step written to it); null = replaying the journal.
+  core::step_result apply(core::message_step& step, std::uint64_t seq, journal::encoder* encode);
+  void apply_finished(core::message_finished& f, std::uint64_t receipt_id, std::uint64_t seq);
+  void remove_receipt_from_picture(std::uint64_t receipt_id, std::uint64_t seq);
+  bool message_in_table(std::uint64_t id);
+
+  // Folds journal rows up to `seq` into the tables; false (rolled back, picture rebuilt)
+  // when it failed.
+  bool fold(std::uint64_t upto);
+  void maybe_fold();
+  // Folds the whole journal for a read of the tables; throws when it cannot.
+  void fold_everything();
+  // Rebuilds the picture from the file (tables, then the journal replayed), reading only;
+  // throws.
+  void reload();
 
   message_store_options options_;
-  // Our own connection, opened without SQLite's per-call mutex: db_mutex_ serialises it.
-  std::unique_ptr<sqlite3, connection_closer> connection_;
+  std::unique_ptr<sqlite3, void (*)(sqlite3*)> connection_{nullptr, nullptr};
   sqlite3* handle_ = nullptr;
 
-  // Guards the connection: the writer holds it for a batch, recovery calls for a query.
-  std::mutex db_mutex_;
-  stmt begin_, commit_, rollback_, insert_message_, update_outcome_, insert_receipt_, drop_oldest_,
-      receipt_account_, delete_receipt_;
-  count_map pending_;  // receipts per account, as committed plus the open batch
-  std::vector<std::pair<std::int64_t*, std::int64_t>> undo_;  // pending_ before the batch
+  std::mutex db_mutex_;  // the connection and the picture
+  stmt begin_, commit_, rollback_, insert_journal_, insert_message_, update_state_, update_enroute_,
+      delete_message_, message_exists_, insert_receipt_, delete_receipt_, delete_journal_,
+      set_meta_;
+  journal::encoder encoder_;
+  std::unordered_map<std::uint64_t, live_message> live_messages_;
+  std::map<std::uint64_t, live_receipt> live_receipts_;
+  std::vector<table_update> table_updates_;                                // seq order
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> receipt_removals_;  // (seq, id)
+  std::unordered_map<std::string, receipt_ids, string_hash, std::equal_to<>> accounts_;
+  std::unordered_map<std::uint64_t, receipt_ids*> receipt_owner_;
+  std::uint64_t max_message_id_ = 0;
+  std::uint64_t table_max_message_id_ = 0;  // ids above it cannot be in the table
+  std::uint64_t last_receipt_id_ = 0;
+  std::uint64_t last_seq_ = 0;    // the newest journal row
+  std::uint64_t folded_seq_ = 0;  // journal rows up to it are in the tables
+  std::deque<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> unfolded_;
+  std::chrono::steady_clock::time_point last_fold_{};
+  bool needs_reload_ = false;  // a reload after a failure failed too: retry first
 
   std::mutex queue_mutex_;
   std::condition_variable queue_cv_;
   std::condition_variable done_cv_;
-  std::vector<op> queue_;
-  std::uint64_t enqueued_ = 0;   // operations ever enqueued
-  std::uint64_t completed_ = 0;  // operations whose completion has run
+  std::vector<request> queue_;
+  std::size_t queued_steps_ = 0;
+  std::uint64_t enqueued_ = 0;   // requests ever enqueued
+  std::uint64_t completed_ = 0;  // requests whose completion has run
   bool stopping_ = false;
 
   std::atomic<std::uint64_t> dropped_{0};

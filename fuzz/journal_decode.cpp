@@ -1,0 +1,23 @@
+// Any bytes as a journal batch: decode() must refuse or read them without crashing, and
+// whatever it reads must encode again.
+#include <cstddef>
+#include <cstdint>
+
+#include "store/journal/journal.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace smppd;
+  store::journal::encoder again;
+  store::journal::decode({data, size}, [&](core::message_step&& step) {
+    if (auto* a = std::get_if<core::message_accepted>(&step)) {
+      again.accepted(a->message);
+    } else if (auto* e = std::get_if<core::message_enroute>(&step)) {
+      again.enroute(*e);
+    } else if (auto* f = std::get_if<core::message_finished>(&step)) {
+      again.finished(*f, f->receipt ? f->receipt->receipt_id : 0);
+    } else {
+      again.receipt_removed(std::get<core::receipt_acknowledged>(step).receipt_id);
+    }
+  });
+  return 0;
+}

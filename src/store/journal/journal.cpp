@@ -1,0 +1,232 @@
+#include "store/journal/journal.hpp"
+
+#include <chrono>
+#include <limits>
+#include <optional>
+#include <type_traits>
+
+namespace smppd::store::journal {
+namespace {
+
+enum class tag : std::uint8_t { accepted = 1, enroute = 2, finished = 3, receipt_removed = 4 };
+
+std::uint64_t to_ms(wall_time t) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
+
+class field_writer {
+ public:
+  explicit field_writer(std::vector<std::uint8_t>& out) : out_(out) {}
+
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<std::uint8_t>(v | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<std::uint8_t>(v));
+  }
+  void octets(const void* data, std::size_t size) {
+    varint(size);
+    const auto* p = static_cast<const std::uint8_t*>(data);
+    out_.insert(out_.end(), p, p + size);
+  }
+
+  template <class T>
+  void operator()(std::string_view, const T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      varint(v ? 1 : 0);
+    } else if constexpr (std::is_enum_v<T>) {
+      varint(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_integral_v<T>) {
+      varint(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_same_v<T, std::string> ||
+                         std::is_same_v<T, std::vector<std::uint8_t>>) {
+      octets(v.data(), v.size());
+    } else if constexpr (std::is_same_v<T, wall_time>) {
+      varint(to_ms(v));
+    } else {
+      static_assert(std::is_same_v<T, std::optional<wall_time>>, "no journal encoding");
+      out_.push_back(v ? 1 : 0);
+      if (v) varint(to_ms(*v));
+    }
+  }
+
+ private:
+  std::vector<std::uint8_t>& out_;
+};
+
+class field_reader {
+ public:
+  explicit field_reader(std::span<const std::uint8_t> in) : in_(in) {}
+
+  bool ok() const { return ok_; }
+  bool at_end() const { return pos_ == in_.size(); }
+
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos_ >= in_.size()) return fail();
+      const auto b = in_[pos_++];
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if ((b & 0x80) == 0) return v;
+    }
+    return fail();  // more than ten octets
+  }
+  std::uint8_t octet() {
+    if (pos_ >= in_.size()) return static_cast<std::uint8_t>(fail());
+    return in_[pos_++];
+  }
+
+  template <class T>
+  void operator()(std::string_view, T& v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      const auto x = varint();
+      if (x > 1) fail();
+      v = x == 1;
+    } else if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {
+      using U = std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>,
+                                   std::type_identity<T>>::type;
+      const auto x = varint();
+      if (x > static_cast<std::uint64_t>(std::numeric_limits<U>::max())) fail();
+      v = static_cast<T>(x);
+    } else if constexpr (std::is_same_v<T, std::string> ||
+                         std::is_same_v<T, std::vector<std::uint8_t>>) {
+      const auto size = varint();
+      if (size > in_.size() - pos_) {
+        fail();
+        return;
+      }
+      const auto* p = in_.data() + pos_;
+      v.assign(p, p + size);
+      pos_ += size;
+    } else if constexpr (std::is_same_v<T, wall_time>) {
+      v = time();
+    } else {
+      static_assert(std::is_same_v<T, std::optional<wall_time>>, "no journal encoding");
+      const auto present = octet();
+      if (present > 1) fail();
+      if (present == 1) {
+        v = time();
+      } else {
+        v.reset();
+      }
+    }
+  }
+
+ private:
+  wall_time time() {
+    return wall_time(std::chrono::milliseconds(static_cast<std::int64_t>(varint())));
+  }
+  std::uint64_t fail() {
+    ok_ = false;
+    pos_ = in_.size();
+    return 0;
+  }
+
+  std::span<const std::uint8_t> in_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+encoder::encoder() { clear(); }
+
+void encoder::clear() {
+  bytes_.clear();
+  bytes_.push_back(format_version);
+  steps_ = 0;
+}
+
+void encoder::accepted(const core::message_record& message) {
+  bytes_.push_back(static_cast<std::uint8_t>(tag::accepted));
+  core::message_record::visit(message, field_writer(bytes_));
+  ++steps_;
+}
+
+void encoder::enroute(const core::message_enroute& step) {
+  bytes_.push_back(static_cast<std::uint8_t>(tag::enroute));
+  field_writer w(bytes_);
+  w.varint(step.message_id);
+  w.octets(step.carrier.data(), step.carrier.size());
+  w.octets(step.upstream_id.data(), step.upstream_id.size());
+  ++steps_;
+}
+
+void encoder::finished(const core::message_finished& step, std::uint64_t receipt_id) {
+  bytes_.push_back(static_cast<std::uint8_t>(tag::finished));
+  field_writer w(bytes_);
+  w.varint(step.message_id);
+  w("state", step.state);
+  w("done_at", step.done_at);
+  w.varint(step.error_code);
+  bytes_.push_back(step.receipt ? 1 : 0);
+  if (step.receipt) {
+    core::receipt_record::visit(*step.receipt, [&](std::string_view name, const auto& v) {
+      if (name == "receipt_id") {
+        w.varint(receipt_id);
+      } else {
+        w(name, v);
+      }
+    });
+  }
+  ++steps_;
+}
+
+void encoder::receipt_removed(std::uint64_t receipt_id) {
+  bytes_.push_back(static_cast<std::uint8_t>(tag::receipt_removed));
+  field_writer(bytes_).varint(receipt_id);
+  ++steps_;
+}
+
+bool decode(std::span<const std::uint8_t> batch,
+            const std::function<void(core::message_step&&)>& each) {
+  if (batch.empty() || batch[0] != format_version) return false;
+  field_reader r(batch.subspan(1));
+  while (!r.at_end()) {
+    const auto t = static_cast<tag>(r.octet());
+    core::message_step step;
+    switch (t) {
+      case tag::accepted: {
+        core::message_accepted a;
+        core::message_record::visit(a.message, r);
+        step = std::move(a);
+        break;
+      }
+      case tag::enroute: {
+        core::message_enroute e;
+        e.message_id = r.varint();
+        r("carrier", e.carrier);
+        r("upstream_id", e.upstream_id);
+        step = std::move(e);
+        break;
+      }
+      case tag::finished: {
+        core::message_finished f;
+        r("message_id", f.message_id);
+        r("state", f.state);
+        r("done_at", f.done_at);
+        r("error_code", f.error_code);
+        const auto has_receipt = r.octet();
+        if (has_receipt > 1) return false;
+        if (has_receipt == 1) {
+          f.receipt.emplace();
+          core::receipt_record::visit(*f.receipt, r);
+        }
+        step = std::move(f);
+        break;
+      }
+      case tag::receipt_removed:
+        step = core::receipt_acknowledged{r.varint()};
+        break;
+      default:
+        return false;
+    }
+    if (!r.ok()) return false;
+    each(std::move(step));
+  }
+  return true;
+}
+
+}  // namespace smppd::store::journal

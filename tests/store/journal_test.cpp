@@ -1,0 +1,198 @@
+#include "store/journal/journal.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using namespace std::chrono_literals;
+using smppd::wall_time;
+using namespace smppd::core;
+namespace journal = smppd::store::journal;
+
+wall_time at(std::int64_t ms) { return wall_time(std::chrono::milliseconds(ms)); }
+
+message_record full_message() {
+  message_record m;
+  m.id = 0x1234567890ULL;
+  m.system_id = "acme";
+  m.source_addr_ton = 5;
+  m.source_addr_npi = 9;
+  m.source_addr = "Acme";
+  m.dest_addr_ton = 1;
+  m.dest_addr_npi = 1;
+  m.destination_addr = "4512345678";
+  m.service_type = "CMT";
+  m.esm_class = 0x40;
+  m.protocol_id = 0x7F;
+  m.requested_priority = 3;
+  m.priority = 1;
+  m.schedule_delivery_time = at(1'700'000'000'123);
+  m.validity_period = at(1'700'000'999'000);
+  m.registered_delivery = 1;
+  m.data_coding = 8;
+  m.flash = true;
+  m.payload = {0x05, 0x00, 0x03, 0x01, 0x02, 0x01, 0x00, 0xFF};
+  m.user_message_reference = {0x01, 0x02};
+  m.message_class = "premium";
+  m.submitted_at = at(1'700'000'000'000);
+  m.parts = 2;
+  m.state = message_state::enroute;
+  m.done_at = at(1'700'000'001'000);
+  m.error_code = 0x107E;
+  m.carrier = "upstream-a";
+  m.upstream_id = "0A1B";
+  return m;
+}
+
+receipt_record full_receipt() {
+  receipt_record r;
+  r.receipt_id = 99;
+  r.system_id = "acme";
+  r.message_id = 7;
+  r.text = "id:7 sub:001 dlvrd:001 submit date:2401011200 done date:2401011200 stat:DELIVRD";
+  r.message_state = 2;
+  r.network_error = 0x1013;
+  r.source_addr_ton = 1;
+  r.source_addr_npi = 1;
+  r.source_addr = "4512345678";
+  r.dest_addr_ton = 5;
+  r.destination_addr = "Acme";
+  r.user_message_reference = {0x01, 0x02};
+  r.created_at = at(1'700'000'002'000);
+  return r;
+}
+
+std::vector<message_step> decode_all(std::span<const std::uint8_t> bytes, bool& ok) {
+  std::vector<message_step> out;
+  ok = journal::decode(bytes, [&](message_step&& s) { out.push_back(std::move(s)); });
+  return out;
+}
+
+std::vector<std::uint8_t> sample_batch() {
+  journal::encoder e;
+  e.accepted(full_message());
+  e.enroute({7, "upstream-a", "0A1B"});
+  e.finished({7, message_state::delivered, at(5), 0, full_receipt()}, 1234);
+  e.finished({8, message_state::expired, at(6), 0x1001, std::nullopt}, 0);
+  e.receipt_removed(1234);
+  return {e.bytes().begin(), e.bytes().end()};
+}
+
+// With SMPPD_WRITE_CORPUS=DIR the sample batch and each of its steps alone are written to
+// DIR: they seed the journal_decode fuzz corpus (fuzz/corpus/journal_decode/).
+void write_corpus(const std::vector<std::uint8_t>& batch) {
+  const char* dir = std::getenv("SMPPD_WRITE_CORPUS");
+  if (dir == nullptr) return;
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::vector<std::uint8_t>& bytes) {
+    std::ofstream(std::filesystem::path(dir) / name, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+  };
+  write("batch", batch);
+  journal::encoder e;
+  e.accepted(full_message());
+  write("accepted", {e.bytes().begin(), e.bytes().end()});
+  e.clear();
+  e.finished({7, message_state::delivered, at(5), 0, full_receipt()}, 1234);
+  write("finished", {e.bytes().begin(), e.bytes().end()});
+  e.clear();
+  e.enroute({7, "upstream-a", "0A1B"});
+  e.receipt_removed(3);
+  write("enroute_removed", {e.bytes().begin(), e.bytes().end()});
+}
+
+TEST(journal_test, every_step_reads_back_field_by_field) {
+  bool ok = false;
+  const auto bytes = sample_batch();
+  write_corpus(bytes);
+  const auto steps = decode_all(bytes, ok);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(steps.size(), 5u);
+  EXPECT_EQ(std::get<message_accepted>(steps[0]).message, full_message());
+  const auto& e = std::get<message_enroute>(steps[1]);
+  EXPECT_EQ(e.message_id, 7u);
+  EXPECT_EQ(e.carrier, "upstream-a");
+  EXPECT_EQ(e.upstream_id, "0A1B");
+  const auto& f = std::get<message_finished>(steps[2]);
+  EXPECT_EQ(f.message_id, 7u);
+  EXPECT_EQ(f.state, message_state::delivered);
+  EXPECT_EQ(f.done_at, at(5));
+  auto expected = full_receipt();
+  expected.receipt_id = 1234;  // the id given, not the one the record carried
+  ASSERT_TRUE(f.receipt.has_value());
+  EXPECT_EQ(*f.receipt, expected);
+  const auto& g = std::get<message_finished>(steps[3]);
+  EXPECT_EQ(g.error_code, 0x1001u);
+  EXPECT_FALSE(g.receipt.has_value());
+  EXPECT_EQ(std::get<receipt_acknowledged>(steps[4]).receipt_id, 1234u);
+}
+
+TEST(journal_test, an_empty_message_and_a_batch_without_steps_read_back) {
+  journal::encoder e;
+  EXPECT_EQ(e.steps(), 0u);
+  bool ok = false;
+  EXPECT_TRUE(decode_all(e.bytes(), ok).empty());
+  EXPECT_TRUE(ok);
+  e.accepted(message_record{});
+  const auto steps = decode_all(e.bytes(), ok);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(steps.size(), 1u);
+  EXPECT_EQ(std::get<message_accepted>(steps[0]).message, message_record{});
+  e.clear();
+  EXPECT_EQ(e.steps(), 0u);
+  EXPECT_EQ(e.bytes().size(), 1u);  // the version octet
+}
+
+// A batch cut anywhere inside its last step is refused, never half read.
+TEST(journal_test, a_truncated_batch_is_refused_at_every_length) {
+  const auto bytes = sample_batch();
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    bool ok = true;
+    std::size_t calls = 0;
+    ok = journal::decode({bytes.data(), n}, [&](message_step&&) { ++calls; });
+    // Cuts between entries decode as a shorter batch; any other cut fails.
+    if (ok) {
+      EXPECT_LT(calls, 5u) << n;
+    }
+    if (n == 0) EXPECT_FALSE(ok);
+  }
+  bool ok = false;
+  EXPECT_EQ(decode_all(bytes, ok).size(), 5u);
+  EXPECT_TRUE(ok);
+}
+
+TEST(journal_test, another_version_an_unknown_step_or_a_bad_flag_is_refused) {
+  auto bytes = sample_batch();
+  bool ok = true;
+  auto v2 = bytes;
+  v2[0] = 2;
+  decode_all(v2, ok);
+  EXPECT_FALSE(ok);
+
+  const std::vector<std::uint8_t> unknown_tag = {journal::format_version, 9, 0};
+  decode_all(unknown_tag, ok);
+  EXPECT_FALSE(ok);
+
+  journal::encoder e;
+  e.finished({1, message_state::delivered, at(1), 0, std::nullopt}, 0);
+  std::vector<std::uint8_t> bad(e.bytes().begin(), e.bytes().end());
+  bad.back() = 2;  // the receipt's presence octet
+  decode_all(bad, ok);
+  EXPECT_FALSE(ok);
+
+  const std::vector<std::uint8_t> long_varint = {
+      journal::format_version, 4, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};
+  decode_all(long_varint, ok);
+  EXPECT_FALSE(ok);
+
+  const std::vector<std::uint8_t> string_past_end = {journal::format_version, 2, 7, 50, 'a'};
+  decode_all(string_past_end, ok);
+  EXPECT_FALSE(ok);
+}
+
+}  // namespace
