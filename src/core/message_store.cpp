@@ -41,9 +41,10 @@ bool is_final(message_state s) noexcept { return s >= message_state::delivered; 
 void message_store::append(message_record message, done_callback done) {
   std::vector<message_step> steps;
   steps.emplace_back(message_accepted{std::move(message)});
-  write(std::move(steps), [done = std::move(done)](std::span<const step_result> r) {
-    if (done) done(r.front().ec);
-  });
+  write(std::move(steps),
+        [done = std::move(done)](std::span<const step_result> r, std::span<message_step>) {
+          if (done) done(r.front().ec);
+        });
 }
 
 void message_store::record_outcome(std::uint64_t message_id, message_state state, wall_time done_at,
@@ -51,17 +52,19 @@ void message_store::record_outcome(std::uint64_t message_id, message_state state
                                    outcome_callback done) {
   std::vector<message_step> steps;
   steps.emplace_back(message_finished{message_id, state, done_at, error_code, std::move(receipt)});
-  write(std::move(steps), [done = std::move(done)](std::span<const step_result> r) {
-    if (done) done(r.front().ec, r.front().receipt_id);
-  });
+  write(std::move(steps),
+        [done = std::move(done)](std::span<const step_result> r, std::span<message_step>) {
+          if (done) done(r.front().ec, r.front().receipt_id);
+        });
 }
 
 void message_store::remove_receipt(std::uint64_t receipt_id, done_callback done) {
   std::vector<message_step> steps;
   steps.emplace_back(receipt_acknowledged{receipt_id});
-  write(std::move(steps), [done = std::move(done)](std::span<const step_result> r) {
-    if (done) done(r.front().ec);
-  });
+  write(std::move(steps),
+        [done = std::move(done)](std::span<const step_result> r, std::span<message_step>) {
+          if (done) done(r.front().ec);
+        });
 }
 
 }  // namespace smppd::core

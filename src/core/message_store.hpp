@@ -89,9 +89,12 @@ class message_store {
   virtual ~message_store() = default;
 
   // Runs on the store's writer thread after the batch's commit (or rollback), with one
-  // result per step in the order given: keep it cheap (post the result elsewhere), and
-  // never call flush() or a recovery function from it.
-  using write_done = std::function<void(std::span<const step_result>)>;
+  // result per step in the order given, and the steps themselves as they were given (a
+  // receipt with the id it was given): the caller moves out what it needs next instead of
+  // keeping a copy. Keep it cheap (post the result elsewhere), and never call flush() or a
+  // recovery function from it.
+  using write_done =
+      std::function<void(std::span<const step_result> results, std::span<message_step> steps)>;
   virtual void write(std::vector<message_step> steps, write_done done) = 0;
 
   // One step at a time, for callers with one (tests, tools).

@@ -87,21 +87,24 @@ void engine::stop() {
 void engine::accept(core::message_record record, std::function<void(smpp::command_status)> done) {
   record.parts =
       static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
-  auto for_carrier = record;
-  store_.append(std::move(record),
-                [this, done = std::move(done),
-                 for_carrier = std::move(for_carrier)](std::error_code ec) mutable {
-                  note_store_result(ec, "append");
-                  if (ec) {
-                    counters_.refused.fetch_add(1, std::memory_order_relaxed);
-                    done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
-                                                : smpp::command_status::esme_rsyserr);
-                    return;
-                  }
-                  counters_.accepted.fetch_add(1, std::memory_order_relaxed);
-                  hand_over([&](inbox& in) { in.messages.push_back(std::move(for_carrier)); });
-                  done(smpp::command_status::esme_rok);
-                });
+  std::vector<core::message_step> steps;
+  steps.emplace_back(core::message_accepted{std::move(record)});
+  store_.write(std::move(steps),
+               [this, done = std::move(done)](std::span<const core::step_result> results,
+                                              std::span<core::message_step> steps) {
+                 const auto ec = results.front().ec;
+                 note_store_result(ec, "append");
+                 if (ec) {
+                   counters_.refused.fetch_add(1, std::memory_order_relaxed);
+                   done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
+                                               : smpp::command_status::esme_rsyserr);
+                   return;
+                 }
+                 counters_.accepted.fetch_add(1, std::memory_order_relaxed);
+                 auto& message = std::get<core::message_accepted>(steps.front()).message;
+                 hand_over([&](inbox& in) { in.messages.push_back(std::move(message)); });
+                 done(smpp::command_status::esme_rok);
+               });
 }
 
 void engine::attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
@@ -232,11 +235,10 @@ void engine::turn() {
 }
 
 void engine::record(carrier::outcome outcome) {
-  auto receipt = dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at);
-  outcome_steps_.emplace_back(core::message_finished{outcome.message_id,
-                                                     carrier::to_message_state(outcome.status),
-                                                     outcome.done_at, outcome.error, receipt});
-  outcomes_.push_back({std::move(outcome), std::move(receipt)});
+  outcome_steps_.emplace_back(core::message_finished{
+      outcome.message_id, carrier::to_message_state(outcome.status), outcome.done_at, outcome.error,
+      dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at)});
+  outcomes_.push_back(std::move(outcome));
 }
 
 // The outcomes of one turn, as one write: one hand-over to the store, one completion.
@@ -246,26 +248,25 @@ void engine::write_outcomes() {
   outcome_steps_.clear();
   auto outcomes = std::move(outcomes_);
   outcomes_.clear();
-  store_.write(std::move(steps), [this, outcomes = std::move(outcomes)](
-                                     std::span<const core::step_result> results) mutable {
-    std::size_t final_outcomes = 0;
-    hand_over([&](inbox& in) {
-      for (std::size_t i = 0; i < results.size(); ++i) {
-        auto& [outcome, receipt] = outcomes[i];
-        note_store_result(results[i].ec, "record outcome");
-        if (results[i].ec) {
-          in.failed.push_back(std::move(outcome));
-          continue;
-        }
-        if (outcome.is_final()) ++final_outcomes;
-        if (receipt && results[i].receipt_id != 0) {
-          receipt->receipt_id = results[i].receipt_id;
-          in.receipts.push_back(std::move(*receipt));
-        }
-      }
-    });
-    counters_.final_outcomes.fetch_add(final_outcomes, std::memory_order_relaxed);
-  });
+  store_.write(std::move(steps),
+               [this, outcomes = std::move(outcomes)](std::span<const core::step_result> results,
+                                                      std::span<core::message_step> steps) mutable {
+                 std::size_t final_outcomes = 0;
+                 hand_over([&](inbox& in) {
+                   for (std::size_t i = 0; i < results.size(); ++i) {
+                     note_store_result(results[i].ec, "record outcome");
+                     if (results[i].ec) {
+                       in.failed.push_back(std::move(outcomes[i]));
+                       continue;
+                     }
+                     if (outcomes[i].is_final()) ++final_outcomes;
+                     auto& receipt = std::get<core::message_finished>(steps[i]).receipt;
+                     if (receipt && results[i].receipt_id != 0)
+                       in.receipts.push_back(std::move(*receipt));
+                   }
+                 });
+                 counters_.final_outcomes.fetch_add(final_outcomes, std::memory_order_relaxed);
+               });
 }
 
 void engine::remove_receipts(std::span<const std::uint64_t> ids, const char* what) {
@@ -273,7 +274,8 @@ void engine::remove_receipts(std::span<const std::uint64_t> ids, const char* wha
   std::vector<core::message_step> steps;
   steps.reserve(ids.size());
   for (const auto id : ids) steps.emplace_back(core::receipt_acknowledged{id});
-  store_.write(std::move(steps), [this, what](std::span<const core::step_result> results) {
+  store_.write(std::move(steps), [this, what](std::span<const core::step_result> results,
+                                              std::span<core::message_step>) {
     for (const auto& r : results) note_store_result(r.ec, what);
   });
 }

@@ -149,7 +149,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   carrier::scheduler scheduler_;
   std::vector<carrier::outcome> retry_outcomes_;
   std::vector<core::message_step> outcome_steps_;  // this turn's, for write_outcomes()
-  std::vector<std::pair<carrier::outcome, std::optional<core::receipt_record>>> outcomes_;
+  std::vector<carrier::outcome> outcomes_;         // the same turn's, in the same order
   wall_time retry_outcomes_at_{};
   wall_time next_housekeeping_{};
   wall_time next_stats_{};

@@ -159,7 +159,9 @@ TEST(journal_test, a_truncated_batch_is_refused_at_every_length) {
     if (ok) {
       EXPECT_LT(calls, 5u) << n;
     }
-    if (n == 0) EXPECT_FALSE(ok);
+    if (n == 0) {
+      EXPECT_FALSE(ok);
+    }
   }
   bool ok = false;
   EXPECT_EQ(decode_all(bytes, ok).size(), 5u);

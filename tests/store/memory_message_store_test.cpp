@@ -11,7 +11,7 @@ using smppd::store::memory::memory_message_store;
 
 std::vector<step_result> write_sync(memory_message_store& s, std::vector<message_step> steps) {
   std::promise<std::vector<step_result>> p;
-  s.write(std::move(steps), [&](std::span<const step_result> r) {
+  s.write(std::move(steps), [&](std::span<const step_result> r, std::span<message_step>) {
     p.set_value({r.begin(), r.end()});
   });
   return p.get_future().get();

@@ -444,7 +444,7 @@ TEST_F(message_store_test, a_crash_copy_replays_the_journal_into_the_same_state)
     std::vector<smppd::core::message_step> steps;
     steps.emplace_back(smppd::core::message_enroute{4, "upstream-a", "AB12"});
     std::promise<void> done;
-    store->write(std::move(steps), [&](std::span<const smppd::core::step_result> r) {
+    store->write(std::move(steps), [&](std::span<const smppd::core::step_result> r, auto) {
       EXPECT_FALSE(r[0].ec);
       done.set_value();
     });
@@ -493,7 +493,7 @@ TEST_F(message_store_test, waiting_messages_come_by_priority_then_age_page_by_pa
     std::vector<smppd::core::message_step> steps;
     steps.emplace_back(smppd::core::message_enroute{7, "c", "x"});  // with a carrier: not waiting
     std::promise<void> done;
-    store->write(std::move(steps), [&](auto) { done.set_value(); });
+    store->write(std::move(steps), [&](auto, auto) { done.set_value(); });
     done.get_future().get();
   }
   std::vector<std::uint64_t> order;

@@ -8,7 +8,8 @@
 namespace smppd::store::journal {
 namespace {
 
-enum class tag : std::uint8_t { accepted = 1, enroute = 2, finished = 3, receipt_removed = 4 };
+using tag = entry::kind;
+constexpr std::size_t length_octets = 4;
 
 std::uint64_t to_ms(wall_time t) {
   return static_cast<std::uint64_t>(
@@ -139,23 +140,37 @@ void encoder::clear() {
   steps_ = 0;
 }
 
-void encoder::accepted(const core::message_record& message) {
-  bytes_.push_back(static_cast<std::uint8_t>(tag::accepted));
-  core::message_record::visit(message, field_writer(bytes_));
+void encoder::begin_entry(std::uint8_t t) {
+  bytes_.push_back(t);
+  bytes_.resize(bytes_.size() + length_octets);
+  body_at_ = bytes_.size();
+}
+
+void encoder::end_entry() {
+  const auto length = static_cast<std::uint32_t>(bytes_.size() - body_at_);
+  for (std::size_t i = 0; i < length_octets; ++i) {
+    bytes_[body_at_ - length_octets + i] = static_cast<std::uint8_t>(length >> (8 * i));
+  }
   ++steps_;
 }
 
+void encoder::accepted(const core::message_record& message) {
+  begin_entry(static_cast<std::uint8_t>(tag::accepted));
+  core::message_record::visit(message, field_writer(bytes_));
+  end_entry();
+}
+
 void encoder::enroute(const core::message_enroute& step) {
-  bytes_.push_back(static_cast<std::uint8_t>(tag::enroute));
+  begin_entry(static_cast<std::uint8_t>(tag::enroute));
   field_writer w(bytes_);
   w.varint(step.message_id);
   w.octets(step.carrier.data(), step.carrier.size());
   w.octets(step.upstream_id.data(), step.upstream_id.size());
-  ++steps_;
+  end_entry();
 }
 
 void encoder::finished(const core::message_finished& step, std::uint64_t receipt_id) {
-  bytes_.push_back(static_cast<std::uint8_t>(tag::finished));
+  begin_entry(static_cast<std::uint8_t>(tag::finished));
   field_writer w(bytes_);
   w.varint(step.message_id);
   w("state", step.state);
@@ -163,6 +178,7 @@ void encoder::finished(const core::message_finished& step, std::uint64_t receipt
   w.varint(step.error_code);
   bytes_.push_back(step.receipt ? 1 : 0);
   if (step.receipt) {
+    // receipt_id first in the field list: scan() reads it without decoding the rest.
     core::receipt_record::visit(*step.receipt, [&](std::string_view name, const auto& v) {
       if (name == "receipt_id") {
         w.varint(receipt_id);
@@ -171,61 +187,116 @@ void encoder::finished(const core::message_finished& step, std::uint64_t receipt
       }
     });
   }
-  ++steps_;
+  end_entry();
 }
 
 void encoder::receipt_removed(std::uint64_t receipt_id) {
-  bytes_.push_back(static_cast<std::uint8_t>(tag::receipt_removed));
+  begin_entry(static_cast<std::uint8_t>(tag::receipt_removed));
   field_writer(bytes_).varint(receipt_id);
-  ++steps_;
+  end_entry();
 }
 
-bool decode(std::span<const std::uint8_t> batch,
-            const std::function<void(core::message_step&&)>& each) {
+bool scan(std::span<const std::uint8_t> batch, const std::function<void(const entry&)>& each) {
   if (batch.empty() || batch[0] != format_version) return false;
-  field_reader r(batch.subspan(1));
-  while (!r.at_end()) {
-    const auto t = static_cast<tag>(r.octet());
-    core::message_step step;
-    switch (t) {
-      case tag::accepted: {
-        core::message_accepted a;
-        core::message_record::visit(a.message, r);
-        step = std::move(a);
+  std::size_t at = 1;
+  while (at < batch.size()) {
+    if (batch.size() - at < 1 + length_octets) return false;
+    const auto t = batch[at];
+    std::uint32_t length = 0;
+    for (std::size_t i = 0; i < length_octets; ++i) {
+      length |= static_cast<std::uint32_t>(batch[at + 1 + i]) << (8 * i);
+    }
+    at += 1 + length_octets;
+    if (length > batch.size() - at) return false;
+    entry e{static_cast<tag>(t), 0, 0, batch.subspan(at, length)};
+    at += length;
+    field_reader r(e.body);
+    switch (e.what) {
+      case tag::accepted:
+      case tag::enroute:
+        e.message_id = r.varint();  // id: the first field of a message_record too
         break;
-      }
-      case tag::enroute: {
-        core::message_enroute e;
-        e.message_id = r.varint();
-        r("carrier", e.carrier);
-        r("upstream_id", e.upstream_id);
-        step = std::move(e);
-        break;
-      }
       case tag::finished: {
-        core::message_finished f;
-        r("message_id", f.message_id);
-        r("state", f.state);
-        r("done_at", f.done_at);
-        r("error_code", f.error_code);
-        const auto has_receipt = r.octet();
-        if (has_receipt > 1) return false;
-        if (has_receipt == 1) {
-          f.receipt.emplace();
-          core::receipt_record::visit(*f.receipt, r);
-        }
-        step = std::move(f);
+        e.message_id = r.varint();
+        core::message_state state{};
+        wall_time done_at{};
+        r("state", state);
+        r("done_at", done_at);
+        r.varint();  // error_code
+        if (r.octet() == 1) e.receipt_id = r.varint();
         break;
       }
       case tag::receipt_removed:
-        step = core::receipt_acknowledged{r.varint()};
+        e.receipt_id = r.varint();
         break;
       default:
         return false;
     }
     if (!r.ok()) return false;
-    each(std::move(step));
+    each(e);
   }
+  return true;
+}
+
+std::optional<core::message_step> decode(const entry& e) {
+  field_reader r(e.body);
+  core::message_step step;
+  switch (e.what) {
+    case tag::accepted: {
+      core::message_accepted a;
+      core::message_record::visit(a.message, r);
+      step = std::move(a);
+      break;
+    }
+    case tag::enroute: {
+      core::message_enroute en;
+      en.message_id = r.varint();
+      r("carrier", en.carrier);
+      r("upstream_id", en.upstream_id);
+      step = std::move(en);
+      break;
+    }
+    case tag::finished: {
+      core::message_finished f;
+      r("message_id", f.message_id);
+      r("state", f.state);
+      r("done_at", f.done_at);
+      r("error_code", f.error_code);
+      const auto has_receipt = r.octet();
+      if (has_receipt > 1) return std::nullopt;
+      if (has_receipt == 1) {
+        f.receipt.emplace();
+        core::receipt_record::visit(*f.receipt, r);
+      }
+      step = std::move(f);
+      break;
+    }
+    case tag::receipt_removed:
+      step = core::receipt_acknowledged{r.varint()};
+      break;
+    default:
+      return std::nullopt;
+  }
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return step;
+}
+
+bool decode(std::span<const std::uint8_t> batch,
+            const std::function<void(core::message_step&&)>& each) {
+  // Every entry must decode before any is handed out: a batch is all or nothing.
+  std::vector<core::message_step> steps;
+  bool bad = false;
+  const bool parsed = scan(batch, [&](const entry& e) {
+    if (bad) return;
+    auto step = decode(e);
+    if (!step) {
+      bad = true;
+      return;
+    }
+    steps.push_back(std::move(*step));
+  });
+  if (!parsed || bad) return false;
+  for (auto& step : steps) each(std::move(step));
   return true;
 }
 

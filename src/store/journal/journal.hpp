@@ -6,13 +6,15 @@
 // the store gave it, and the receipts the per-account cap dropped are written as explicit
 // removals, so replaying a batch never decides anything again.
 //
-// Format (version 1): a version octet, then entries of a tag octet and the step's fields in
-// field-list order. Integers, enums and times (milliseconds since the epoch, two's
-// complement) are LEB128 varints; strings and octet strings a varint length and the bytes;
-// an optional a presence octet (0/1) and the value.
+// Format (version 1): a version octet, then entries of a tag octet, the body's length (four
+// octets, little-endian) and the body: the step's fields in field-list order. Integers, enums and
+// times (milliseconds since the epoch, two's complement) are LEB128 varints; strings and octet
+// strings a varint length and the bytes; an optional a presence octet (0/1) and the value. The
+// length lets a reader skip what it does not need (the fold looks only at what is still live).
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,14 +40,33 @@ class encoder {
   void clear();
 
  private:
+  // Starts an entry: its tag, and room for the body's length, filled in by end_entry().
+  void begin_entry(std::uint8_t tag);
+  void end_entry();
+
   std::vector<std::uint8_t> bytes_;
+  std::size_t body_at_ = 0;
   std::size_t steps_ = 0;
 };
 
 // Calls `each` with every step of a batch, in order (a receipt_acknowledged stands for any
-// removal). False, with nothing more called, at the first entry that does not decode: a
-// truncated or corrupt batch, or a newer format.
+// removal). All or nothing: false, with nothing called, when any entry does not decode (a
+// truncated or corrupt batch, or a newer format).
 bool decode(std::span<const std::uint8_t> batch,
             const std::function<void(core::message_step&&)>& each);
+
+// One entry seen without decoding it: what it is and the ids that say whether it matters.
+struct entry {
+  enum class kind : std::uint8_t { accepted = 1, enroute = 2, finished = 3, receipt_removed = 4 };
+  kind what;
+  std::uint64_t message_id = 0;  // all but receipt_removed
+  std::uint64_t receipt_id = 0;  // finished with a receipt, receipt_removed; else 0
+  std::span<const std::uint8_t> body;
+};
+// Calls `each` with every entry of a batch, reading only its ids: no allocation. False at
+// the first entry that does not parse (nothing more called).
+bool scan(std::span<const std::uint8_t> batch, const std::function<void(const entry&)>& each);
+// The step of an entry from scan(); nullopt when its body does not decode.
+std::optional<core::message_step> decode(const entry& e);
 
 }  // namespace smppd::store::journal

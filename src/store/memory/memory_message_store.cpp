@@ -50,7 +50,7 @@ void memory_message_store::run() {
         std::lock_guard lock(state_mutex_);
         for (auto& step : r.steps) results.push_back(apply(step));
       }
-      if (r.done) r.done(results);
+      if (r.done) r.done(results, r.steps);
     }
     const auto n = batch.size();
     batch.clear();
@@ -65,7 +65,7 @@ void memory_message_store::run() {
 core::step_result memory_message_store::apply(core::message_step& step) {
   if (auto* a = std::get_if<core::message_accepted>(&step)) {
     const auto id = a->message.id;
-    if (!messages_.try_emplace(id, std::move(a->message)).second) {
+    if (!messages_.try_emplace(id, a->message).second) {  // a copy: the caller gets it back
       return {core::errc::duplicate, 0};
     }
     max_message_id_ = std::max(max_message_id_, id);
@@ -95,8 +95,7 @@ core::step_result memory_message_store::apply(core::message_step& step) {
     const auto id = r.receipt_id;
     auto& count = pending_[r.system_id];
     ++count;
-    const auto system_id = r.system_id;
-    receipts_.emplace(id, std::move(r));
+    const auto& system_id = receipts_.emplace(id, r).first->second.system_id;
     // The cap, oldest first. A linear walk: this store is for measurements and tests.
     for (auto it = receipts_.begin(); count > max_pending_per_account_ && it != receipts_.end();) {
       if (it->second.system_id == system_id) {

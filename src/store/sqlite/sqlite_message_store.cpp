@@ -97,6 +97,7 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
                             ") VALUES (" + placeholders<receipt_record>() + ")");
   delete_receipt_ = prepare("DELETE FROM receipts WHERE receipt_id = ?");
   delete_journal_ = prepare("DELETE FROM journal WHERE seq <= ?");
+  read_journal_ = prepare("SELECT data FROM journal WHERE seq = ?");
   set_meta_ = prepare("UPDATE meta SET value = max(value, ?) WHERE key = ?");
   {
     std::lock_guard lock(db_mutex_);
@@ -178,7 +179,7 @@ void sqlite_message_store::writer_loop() {
     if (!batch.empty()) {
       run_batch(batch);
       for (auto& r : batch) {
-        if (r.done) r.done(r.results);
+        if (r.done) r.done(r.results, r.steps);
       }
       const auto n = batch.size();
       batch.clear();
@@ -241,32 +242,27 @@ void sqlite_message_store::run_batch(std::vector<request>& batch) {
 core::step_result sqlite_message_store::apply(core::message_step& step, std::uint64_t seq,
                                               journal::encoder* encode) {
   if (auto* a = std::get_if<core::message_accepted>(&step)) {
-    auto& m = a->message;
+    const auto id = a->message.id;
     if (encode) {
-      if (live_messages_.contains(m.id) || message_in_table(m.id)) return {errc::duplicate, 0};
-      encode->accepted(m);
+      if (live_messages_.contains(id) || message_in_table(id)) return {errc::duplicate, 0};
+      encode->accepted(a->message);
     }
-    max_message_id_ = std::max(max_message_id_, m.id);
-    const auto id = m.id;
-    live_messages_.insert_or_assign(id, live_message{std::move(m), seq});
+    max_message_id_ = std::max(max_message_id_, id);
+    live_messages_.insert_or_assign(id, seq);
     return {};
   }
   if (auto* e = std::get_if<core::message_enroute>(&step)) {
     if (encode) encode->enroute(*e);
-    if (auto it = live_messages_.find(e->message_id); it != live_messages_.end()) {
-      auto& m = it->second.message;
-      m.state = message_state::enroute;
-      m.carrier = e->carrier;
-      m.upstream_id = e->upstream_id;
-    } else {
-      table_updates_.push_back({seq, e->message_id, true, message_state::enroute, std::nullopt, 0,
-                                e->carrier, e->upstream_id});
-    }
+    table_updates_.push_back({seq, e->message_id, true, message_state::enroute, std::nullopt, 0,
+                              e->carrier, e->upstream_id});
     return {};
   }
   if (auto* f = std::get_if<core::message_finished>(&step)) {
     std::uint64_t receipt_id = 0;
-    if (f->receipt) receipt_id = encode ? last_receipt_id_ + 1 : f->receipt->receipt_id;
+    if (f->receipt) {
+      if (encode) f->receipt->receipt_id = last_receipt_id_ + 1;  // the caller sees it too
+      receipt_id = f->receipt->receipt_id;
+    }
     if (encode) encode->finished(*f, receipt_id);
     apply_finished(*f, receipt_id, seq);
     if (encode && receipt_id != 0) {
@@ -292,29 +288,22 @@ core::step_result sqlite_message_store::apply(core::message_step& step, std::uin
   return {};
 }
 
-void sqlite_message_store::apply_finished(core::message_finished& f, std::uint64_t receipt_id,
+void sqlite_message_store::apply_finished(const core::message_finished& f, std::uint64_t receipt_id,
                                           std::uint64_t seq) {
-  if (auto it = live_messages_.find(f.message_id); it != live_messages_.end()) {
-    if (core::is_final(f.state)) {
-      live_messages_.erase(it);  // finished within the journal: never reaches the table
-    } else {
-      auto& m = it->second.message;
-      m.state = f.state;
-      m.done_at = f.done_at;
-      m.error_code = f.error_code;
-    }
+  const auto live = live_messages_.find(f.message_id);
+  if (live != live_messages_.end() && core::is_final(f.state)) {
+    live_messages_.erase(live);  // finished within the journal: never reaches the table
   } else {
     table_updates_.push_back({seq, f.message_id, false, f.state, f.done_at, f.error_code, {}, {}});
   }
   if (!f.receipt) return;
-  auto& r = *f.receipt;
-  r.receipt_id = receipt_id;
   last_receipt_id_ = std::max(last_receipt_id_, receipt_id);
-  auto account = accounts_.find(std::string_view(r.system_id));
-  if (account == accounts_.end()) account = accounts_.emplace(r.system_id, receipt_ids{}).first;
+  const auto& system_id = f.receipt->system_id;
+  auto account = accounts_.find(std::string_view(system_id));
+  if (account == accounts_.end()) account = accounts_.emplace(system_id, receipt_ids{}).first;
   account->second.insert(receipt_id);
   receipt_owner_[receipt_id] = &account->second;
-  live_receipts_.insert_or_assign(receipt_id, live_receipt{std::move(r), seq});
+  live_receipts_.insert_or_assign(receipt_id, seq);
 }
 
 void sqlite_message_store::remove_receipt_from_picture(std::uint64_t receipt_id,
@@ -377,19 +366,61 @@ bool sqlite_message_store::fold(std::uint64_t upto) {
   int rc = run(begin_.get());
   if (rc != SQLITE_OK) return failed(rc);
 
-  for (auto it = live_messages_.begin(); it != live_messages_.end();) {
-    if (it->second.seq > upto) {
-      ++it;
-      continue;
+  // What is still live from the rows being folded: read back from those rows only.
+  std::set<std::uint64_t> rows;
+  for (const auto& [id, seq] : live_messages_) {
+    if (seq <= upto) rows.insert(seq);
+  }
+  for (const auto& [id, seq] : live_receipts_) {
+    if (seq <= upto) rows.insert(seq);
+  }
+  for (const auto seq : rows) {
+    auto* read = read_journal_.get();
+    sqlite3_bind_int64(read, 1, static_cast<std::int64_t>(seq));
+    rc = sqlite3_step(read);
+    if (rc == SQLITE_ROW) {
+      const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(read, 0));
+      row_.assign(data, data + sqlite3_column_bytes(read, 0));
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      rc = SQLITE_CORRUPT;  // a live id points at a row that is not there
     }
-    auto* s = insert_message_.get();
-    binder b(s);
-    b.record(it->second.message);
-    rc = b.rc() == SQLITE_OK ? run(s) : b.rc();
-    sqlite3_clear_bindings(s);
+    sqlite3_reset(read);
     if (rc != SQLITE_OK) return failed(rc);
-    table_max_message_id_ = std::max(table_max_message_id_, it->first);
-    it = live_messages_.erase(it);
+    bool decoded = true;
+    const bool scanned = journal::scan(row_, [&](const journal::entry& e) {
+      if (rc != SQLITE_OK || !decoded) return;
+      const bool message = e.what == journal::entry::kind::accepted &&
+                           live_messages_.contains(e.message_id) &&
+                           live_messages_.at(e.message_id) == seq;
+      const bool receipt = e.what == journal::entry::kind::finished && e.receipt_id != 0 &&
+                           live_receipts_.contains(e.receipt_id) &&
+                           live_receipts_.at(e.receipt_id) == seq;
+      if (!message && !receipt) return;
+      auto step = journal::decode(e);
+      if (!step) {
+        decoded = false;
+        return;
+      }
+      if (message) {
+        auto* ins = insert_message_.get();
+        binder b(ins);
+        b.record(std::get<core::message_accepted>(*step).message);
+        rc = b.rc() == SQLITE_OK ? run(ins) : b.rc();
+        sqlite3_clear_bindings(ins);
+        table_max_message_id_ = std::max(table_max_message_id_, e.message_id);
+        live_messages_.erase(e.message_id);
+      } else {
+        auto* ins = insert_receipt_.get();
+        binder b(ins);
+        b.record(*std::get<core::message_finished>(*step).receipt);
+        rc = b.rc() == SQLITE_OK ? run(ins) : b.rc();
+        sqlite3_clear_bindings(ins);
+        live_receipts_.erase(e.receipt_id);
+      }
+    });
+    if (!scanned || !decoded) rc = SQLITE_CORRUPT;
+    if (rc != SQLITE_OK) return failed(rc);
   }
   auto updates_end = table_updates_.begin();
   for (; updates_end != table_updates_.end() && updates_end->seq <= upto; ++updates_end) {
@@ -410,19 +441,6 @@ bool sqlite_message_store::fold(std::uint64_t upto) {
     if (rc != SQLITE_OK) return failed(rc);
   }
   table_updates_.erase(table_updates_.begin(), updates_end);
-  for (auto it = live_receipts_.begin(); it != live_receipts_.end();) {
-    if (it->second.seq > upto) {
-      ++it;
-      continue;
-    }
-    auto* s = insert_receipt_.get();
-    binder b(s);
-    b.record(it->second.receipt);
-    rc = b.rc() == SQLITE_OK ? run(s) : b.rc();
-    sqlite3_clear_bindings(s);
-    if (rc != SQLITE_OK) return failed(rc);
-    it = live_receipts_.erase(it);
-  }
   auto removals_end = receipt_removals_.begin();
   for (; removals_end != receipt_removals_.end() && removals_end->first <= upto; ++removals_end) {
     auto* s = delete_receipt_.get();

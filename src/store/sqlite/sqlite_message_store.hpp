@@ -8,10 +8,11 @@
 //
 // Most messages live for milliseconds (accepted, finished, receipt acknowledged), so they
 // never go further than the journal. Every `fold_interval` the writer folds what is still
-// live after `fold_age` into the tables (messages not final, receipts not acknowledged)
-// and deletes the journal rows it came from, in one transaction: the tables hold the
-// long-lived state (a queue for a carrier that is down, receipts for an absent receiver),
-// the journal the last second. Opening the store replays the journal over the tables.
+// live after `fold_age` into the tables (messages not final, receipts not acknowledged,
+// read back from their journal rows) and deletes the journal rows, in one transaction: the
+// tables hold the long-lived state (a queue for a carrier that is down, receipts for an
+// absent receiver), the journal the last second. In memory the writer keeps ids only.
+// Opening the store replays the journal over the tables.
 //
 // A failed batch or fold is rolled back, every completion of it gets the error, and the
 // in-memory picture is rebuilt from the file, so the store recovers by itself when the
@@ -122,15 +123,10 @@ class sqlite_message_store final : public core::message_store {
   };
 
   // ---- the in-memory picture (db_mutex_) ----
-  struct live_message {
-    message_record message;
-    std::uint64_t seq;  // the journal row it was accepted in
-  };
-  struct live_receipt {
-    receipt_record receipt;
-    std::uint64_t seq;
-  };
-  // A change to a message already in the table, applied at the fold.
+  // Ids only: the records themselves are in the journal rows, read back at the fold for
+  // the few that are still live then.
+  // A change to a message already in the table (or folded into it by then), applied at the
+  // fold after the inserts.
   struct table_update {
     std::uint64_t seq;
     std::uint64_t message_id;
@@ -149,7 +145,7 @@ class sqlite_message_store final : public core::message_store {
   // Applies one step to the picture: `encode` set = a new step (ids assigned, the cap
   // enforced, the resolved step written to it); null = replaying the journal.
   core::step_result apply(core::message_step& step, std::uint64_t seq, journal::encoder* encode);
-  void apply_finished(core::message_finished& f, std::uint64_t receipt_id, std::uint64_t seq);
+  void apply_finished(const core::message_finished& f, std::uint64_t receipt_id, std::uint64_t seq);
   void remove_receipt_from_picture(std::uint64_t receipt_id, std::uint64_t seq);
   bool message_in_table(std::uint64_t id);
 
@@ -170,11 +166,12 @@ class sqlite_message_store final : public core::message_store {
   std::mutex db_mutex_;  // the connection and the picture
   stmt begin_, commit_, rollback_, insert_journal_, insert_message_, update_state_, update_enroute_,
       delete_message_, message_exists_, insert_receipt_, delete_receipt_, delete_journal_,
-      set_meta_;
+      read_journal_, set_meta_;
   journal::encoder encoder_;
-  std::unordered_map<std::uint64_t, live_message> live_messages_;
-  std::map<std::uint64_t, live_receipt> live_receipts_;
-  std::vector<table_update> table_updates_;                                // seq order
+  std::vector<std::uint8_t> row_;  // a journal row read back by the fold
+  std::unordered_map<std::uint64_t, std::uint64_t> live_messages_;  // id -> journal row
+  std::unordered_map<std::uint64_t, std::uint64_t> live_receipts_;  // receipt id -> journal row
+  std::vector<table_update> table_updates_;                         // seq order
   std::vector<std::pair<std::uint64_t, std::uint64_t>> receipt_removals_;  // (seq, id)
   std::unordered_map<std::string, receipt_ids, string_hash, std::equal_to<>> accounts_;
   std::unordered_map<std::uint64_t, receipt_ids*> receipt_owner_;
