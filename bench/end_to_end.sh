@@ -4,8 +4,10 @@
 # transceivers, window 64, registered_delivery 1). Prints the load tool's JSON summary, the
 # CPU seconds each server thread used and the server's resident memory every 5 s.
 #
-#   bench/end_to_end.sh [COUNT] [full|normal|memory] [extra smppd bench options, e.g. --rate 32000]
-# "memory" serves with --memory-store: the same path with the disk taken out (the ceiling).
+#   bench/end_to_end.sh [COUNT] [full|normal|memory|discard] [extra smppd bench options]
+# "memory" serves with --memory-store: the same path with the disk taken out (the ceiling);
+# "discard" the SMPP front alone (serve --discard, no receipts: run it with RD=0).
+# RD=0 submits without registered_delivery (no receipts); default 1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 smppd="$here/build/smppd"
@@ -13,7 +15,10 @@ count=${1:-200000}
 durability=${2:-full}
 shift $(( $# >= 2 ? 2 : $# ))
 serve_flags=()
-if [ "$durability" = memory ]; then
+if [ "$durability" = discard ]; then
+  serve_flags=(--discard)
+  durability=full
+elif [ "$durability" = memory ]; then
   serve_flags=(--memory-store)
   durability=full
 fi
@@ -43,10 +48,11 @@ for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; 
 cpu() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
 before=$(cpu)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
-/usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" \
-  --registered-delivery 1 --system-id bench --password secret --json --quiet "$@"
+/usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" --registered-delivery "${RD:-1}" \
+  --system-id bench --password secret --json --quiet "$@"
 after=$(cpu)
 echo "server CPU seconds by thread: $(paste <(echo "$before") <(echo "$after") |
   awk '{printf "%s %.2f  ", $1, ($4-$2)/100}')"
 sleep 5
 echo "server RSS KiB every 5 s: $(cat "$work/rss")"
+echo "store files (bytes): $(cd "$work/var" && stat -c '%n %s' smppd.db* | tr '\n' ' ')"

@@ -91,7 +91,7 @@ void engine::accept(core::message_record record, std::function<void(smpp::comman
   steps.emplace_back(core::message_accepted{std::move(record)});
   store_.write(std::move(steps),
                [this, done = std::move(done)](std::span<const core::step_result> results,
-                                              std::span<core::message_step> steps) {
+                                              std::span<core::message_step> written) {
                  const auto ec = results.front().ec;
                  note_store_result(ec, "append");
                  if (ec) {
@@ -101,7 +101,7 @@ void engine::accept(core::message_record record, std::function<void(smpp::comman
                    return;
                  }
                  counters_.accepted.fetch_add(1, std::memory_order_relaxed);
-                 auto& message = std::get<core::message_accepted>(steps.front()).message;
+                 auto& message = std::get<core::message_accepted>(written.front()).message;
                  hand_over([&](inbox& in) { in.messages.push_back(std::move(message)); });
                  done(smpp::command_status::esme_rok);
                });
@@ -248,25 +248,24 @@ void engine::write_outcomes() {
   outcome_steps_.clear();
   auto outcomes = std::move(outcomes_);
   outcomes_.clear();
-  store_.write(std::move(steps),
-               [this, outcomes = std::move(outcomes)](std::span<const core::step_result> results,
-                                                      std::span<core::message_step> steps) mutable {
-                 std::size_t final_outcomes = 0;
-                 hand_over([&](inbox& in) {
-                   for (std::size_t i = 0; i < results.size(); ++i) {
-                     note_store_result(results[i].ec, "record outcome");
-                     if (results[i].ec) {
-                       in.failed.push_back(std::move(outcomes[i]));
-                       continue;
-                     }
-                     if (outcomes[i].is_final()) ++final_outcomes;
-                     auto& receipt = std::get<core::message_finished>(steps[i]).receipt;
-                     if (receipt && results[i].receipt_id != 0)
-                       in.receipts.push_back(std::move(*receipt));
-                   }
-                 });
-                 counters_.final_outcomes.fetch_add(final_outcomes, std::memory_order_relaxed);
-               });
+  store_.write(std::move(steps), [this, outcomes = std::move(outcomes)](
+                                     std::span<const core::step_result> results,
+                                     std::span<core::message_step> written) mutable {
+    std::size_t final_outcomes = 0;
+    hand_over([&](inbox& in) {
+      for (std::size_t i = 0; i < results.size(); ++i) {
+        note_store_result(results[i].ec, "record outcome");
+        if (results[i].ec) {
+          in.failed.push_back(std::move(outcomes[i]));
+          continue;
+        }
+        if (outcomes[i].is_final()) ++final_outcomes;
+        auto& receipt = std::get<core::message_finished>(written[i]).receipt;
+        if (receipt && results[i].receipt_id != 0) in.receipts.push_back(std::move(*receipt));
+      }
+    });
+    counters_.final_outcomes.fetch_add(final_outcomes, std::memory_order_relaxed);
+  });
 }
 
 void engine::remove_receipts(std::span<const std::uint64_t> ids, const char* what) {

@@ -3,8 +3,10 @@
 //
 // write() only enqueues. The writer takes everything queued (at most `max_batch` steps),
 // applies it to its in-memory picture of what is live, writes the batch's steps as ONE
-// journal row (store/journal) and commits: one statement and one fsync per batch, however
-// many messages it holds. Then it runs the completions.
+// journal row (store/journal) and commits: one statement per batch, however many messages
+// it holds. A second thread (the completer) makes committed batches durable with one
+// fdatasync of the WAL for all that came in meanwhile, then runs their completions, while
+// the writer commits the next ones: a pipelined group commit.
 //
 // Most messages live for milliseconds (accepted, finished, receipt acknowledged), so they
 // never go further than the journal. Every `fold_interval` the writer folds what is still
@@ -50,9 +52,11 @@ using core::receipt_record;
 struct message_store_options {
   // Per account; beyond it the oldest receipts are dropped in the same batch.
   std::uint64_t max_pending_per_account = 25000;
-  // true: PRAGMA synchronous=FULL, a commit survives power loss / an OS crash.
-  // false: NORMAL, which in WAL mode survives a process crash (SIGKILL) but a power loss
-  // may lose the last commits. See docs/benchmarks.md for what each costs.
+  // true: a batch's completions run only after an fdatasync of the WAL: a commit survives
+  // power loss / an OS crash. false: they run after the commit (in the page cache), which
+  // survives a process crash (SIGKILL) but a power loss may lose the last commits. SQLite
+  // runs with synchronous=NORMAL either way (it syncs around checkpoints itself). See
+  // docs/benchmarks.md for what each costs.
   bool synchronous_full = true;
   // Most steps in one transaction.
   std::size_t max_batch = 16384;
@@ -141,7 +145,14 @@ class sqlite_message_store final : public core::message_store {
 
   void enqueue(request r);
   void writer_loop();
-  void run_batch(std::vector<request>& batch);
+  // True when the batch was committed (its completions then wait for the WAL's sync).
+  bool run_batch(std::vector<request>& batch);
+  struct committed_batch {
+    std::vector<request> requests;
+    bool needs_sync;
+  };
+  void completer_loop();
+  bool sync_wal();
   // Applies one step to the picture: `encode` set = a new step (ids assigned, the cap
   // enforced, the resolved step written to it); null = replaying the journal.
   core::step_result apply(core::message_step& step, std::uint64_t seq, journal::encoder* encode);
@@ -193,7 +204,16 @@ class sqlite_message_store final : public core::message_store {
   std::uint64_t completed_ = 0;  // requests whose completion has run
   bool stopping_ = false;
 
+  // Writer -> completer: committed batches waiting for the WAL's fdatasync.
+  std::mutex sync_mutex_;
+  std::condition_variable sync_cv_;
+  std::vector<committed_batch> to_sync_;
+  bool completer_stopping_ = false;
+  std::string wal_path_;
+  int wal_fd_ = -1;  // completer thread only
+
   std::atomic<std::uint64_t> dropped_{0};
+  std::thread completer_;
   std::thread writer_;
 };
 
