@@ -41,7 +41,7 @@ default_status = "DELIVRD"
 default_delay_ms = 0
 TOML
 "$smppd" account add bench --password secret --config "$work/smppd.toml" >/dev/null
-"$smppd" serve --config "$work/smppd.toml" "${serve_flags[@]}" 2>"$work/serve.log" &
+${SERVER_PRELOAD:+env LD_PRELOAD=$SERVER_PRELOAD} "$smppd" serve --config "$work/smppd.toml" "${serve_flags[@]}" 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; done
 
