@@ -23,7 +23,7 @@ elif [ "$durability" = memory ]; then
   durability=full
 fi
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; cp "$work/serve.log" /tmp/last-serve.log; rm -rf "$work"' EXIT
 
 cat > "$work/smppd.toml" <<TOML
 [node]
@@ -46,13 +46,18 @@ pid=$!
 for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; done
 
 cpu() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
+switches() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^voluntary_ctxt_switches/{print $2}' "$t/status")"; done | sort; }
 before=$(cpu)
+switches_before=$(switches)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
 /usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" --registered-delivery "${RD:-1}" \
   --system-id bench --password secret --json --quiet "$@"
 after=$(cpu)
+switches_after=$(switches)
 echo "server CPU seconds by thread: $(paste <(echo "$before") <(echo "$after") |
   awk '{printf "%s %.2f  ", $1, ($4-$2)/100}')"
+echo "server thread sleeps (voluntary context switches): $(paste <(echo "$switches_before") <(echo "$switches_after") |
+  awk '{printf "%s %d  ", $1, $4-$2}')"
 sleep 5
 echo "server RSS KiB every 5 s: $(cat "$work/rss")"
 echo "store files (bytes): $(cd "$work/var" && stat -c '%n %s' smppd.db* | tr '\n' ' ')"

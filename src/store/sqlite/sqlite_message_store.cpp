@@ -77,9 +77,8 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
   // each batch durable before anyone hears of it, while the writer goes on.
   const std::string pragmas = std::string(
                                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                  "PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=") +
-                              std::to_string(options_.wal_autocheckpoint_pages) +
-                              "; PRAGMA cache_size=-" + std::to_string(options_.cache_kib) + ";";
+                                  "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-") +
+                              std::to_string(options_.cache_kib) + ";";
   char* error = nullptr;
   if (sqlite3_exec(handle_, pragmas.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
@@ -110,10 +109,20 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
   }
   int persist = 1;
   sqlite3_file_control(handle_, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  // Replaces SQLite's automatic checkpoint, which would copy the whole WAL inside one of our
+  // commits: the hook only notes the WAL's size (see checkpointer_loop).
+  sqlite3_wal_hook(
+      handle_,
+      [](void* self, sqlite3*, const char*, int frames) {
+        static_cast<sqlite_message_store*>(self)->wal_frames_ = frames;
+        return SQLITE_OK;
+      },
+      this);
   wal_path_ = file.string() + "-wal";
   queue_.reserve(1024);
   last_fold_ = std::chrono::steady_clock::now();
   completer_ = std::thread([this] { completer_loop(); });
+  checkpointer_ = std::thread([this, file] { checkpointer_loop(file); });
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -130,6 +139,12 @@ sqlite_message_store::~sqlite_message_store() {
   }
   sync_cv_.notify_one();
   completer_.join();  // ... and the completer runs what the writer handed it
+  {
+    std::lock_guard lock(checkpoint_mutex_);
+    checkpointer_stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  checkpointer_.join();
   if (wal_fd_ >= 0) ::close(wal_fd_);
   std::lock_guard lock(db_mutex_);
   if (!needs_reload_) fold(last_seq_);  // a compact file at rest; the journal would do too
@@ -173,7 +188,7 @@ void sqlite_message_store::writer_loop() {
   for (;;) {
     {
       std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait_for(lock, options_.fold_interval,
+      queue_cv_.wait_for(lock, fold_behind_ ? std::chrono::milliseconds(0) : options_.fold_interval,
                          [&] { return !queue_.empty() || stopping_; });
       if (queue_.empty() && stopping_) return;  // everything is done
       if (queued_steps_ <= options_.max_batch) {
@@ -307,8 +322,41 @@ bool sqlite_message_store::run_batch(std::vector<request>& batch) {
     return false;
   }
   last_seq_ = seq;
-  unfolded_.emplace_back(seq, std::chrono::steady_clock::now());
+  unfolded_.push_back({seq, std::chrono::steady_clock::now(), bytes.size()});
+  if (wal_frames_ > options_.wal_restart_pages) {
+    // The checkpointer has copied most of it already: finish here, between two of our
+    // transactions, so the next one starts the WAL over.
+    sqlite3_wal_checkpoint_v2(handle_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    wal_frames_ = 0;
+  }
   return true;
+}
+
+// Copies the WAL into the database file in the background: PASSIVE never waits for the
+// writer, which goes on appending meanwhile. SQLite (synchronous=NORMAL) syncs the WAL
+// before and the database file after each checkpoint.
+void sqlite_message_store::checkpointer_loop(std::filesystem::path file) {
+  pthread_setname_np(pthread_self(), "smppd-ckpt");
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+      SQLITE_OK) {
+    sqlite3_close(db);
+    db = nullptr;  // the writer's own checkpoints keep the WAL bounded, only slower
+  } else {
+    sqlite3_busy_timeout(db, 1000);
+    sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+    int persist = 1;
+    sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  }
+  std::unique_lock lock(checkpoint_mutex_);
+  while (!checkpointer_stopping_) {
+    checkpoint_cv_.wait_for(lock, options_.checkpoint_interval);
+    if (checkpointer_stopping_ || db == nullptr) continue;
+    lock.unlock();
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+  sqlite3_close(db);
 }
 
 core::step_result sqlite_message_store::apply(core::message_step& step, std::uint64_t seq,
@@ -398,16 +446,23 @@ bool sqlite_message_store::message_in_table(std::uint64_t id) {
 
 // ---- folding and recovery -------------------------------------------------------------
 
+// Folds in steps of at most fold_step_bytes of journal: deleting a row walks its overflow
+// pages, so a big fold would hold up the batches behind it (p99 latency). When more is old
+// enough, the next step follows right after the next batch.
 void sqlite_message_store::maybe_fold() {
   const auto now = std::chrono::steady_clock::now();
-  if (now - last_fold_ < options_.fold_interval) return;
+  if (!fold_behind_ && now - last_fold_ < options_.fold_interval) return;
   last_fold_ = now;
   std::lock_guard lock(db_mutex_);
   std::uint64_t upto = folded_seq_;
-  while (!unfolded_.empty() && now - unfolded_.front().second >= options_.fold_age) {
-    upto = unfolded_.front().first;
+  std::size_t bytes = 0;
+  while (!unfolded_.empty() && now - unfolded_.front().at >= options_.fold_age &&
+         (bytes == 0 || bytes + unfolded_.front().bytes <= options_.fold_step_bytes)) {
+    upto = unfolded_.front().seq;
+    bytes += unfolded_.front().bytes;
     unfolded_.pop_front();
   }
+  fold_behind_ = !unfolded_.empty() && now - unfolded_.front().at >= options_.fold_age;
   if (upto > folded_seq_ && !needs_reload_) fold(upto);
 }
 
@@ -533,7 +588,7 @@ bool sqlite_message_store::fold(std::uint64_t upto) {
   }
   if (rc = run(commit_.get()); rc != SQLITE_OK) return failed(rc);
   folded_seq_ = upto;
-  while (!unfolded_.empty() && unfolded_.front().first <= upto) unfolded_.pop_front();
+  while (!unfolded_.empty() && unfolded_.front().seq <= upto) unfolded_.pop_front();
   return true;
 }
 
@@ -589,7 +644,7 @@ void sqlite_message_store::reload() {
           {data, size}, [&](core::message_step&& step) { apply(step, seq, nullptr); });
       if (!ok) throw store_error("the journal row " + std::to_string(seq) + " is corrupt");
       last_seq_ = seq;
-      unfolded_.emplace_back(seq, std::chrono::steady_clock::time_point::min());  // fold soon
+      unfolded_.push_back({seq, std::chrono::steady_clock::time_point::min(), size});  // soon
     }
     if (rc != SQLITE_DONE) fail(handle_, "read the journal");
   }

@@ -60,14 +60,20 @@ struct message_store_options {
   bool synchronous_full = true;
   // Most steps in one transaction.
   std::size_t max_batch = 16384;
-  // PRAGMA wal_autocheckpoint, in pages (4 KiB): fewer, larger checkpoints.
-  int wal_autocheckpoint_pages = 16000;
+  // Checkpoints (copying the WAL back into the database file, then an fsync of it) run on
+  // a thread and a connection of their own this often, beside the writer. The writer only
+  // finishes one, which has little left to copy by then, once the WAL has this many pages
+  // (4 KiB), so that the WAL starts over from its beginning and stays small.
+  std::chrono::milliseconds checkpoint_interval{50};
+  int wal_restart_pages = 4000;
   // PRAGMA cache_size, in KiB.
   int cache_kib = 65536;
   // How often the writer folds, and how old a journal row must be to be folded: what
   // finishes within fold_age never reaches the tables.
   std::chrono::milliseconds fold_interval{250};
   std::chrono::milliseconds fold_age{1000};
+  // Most journal bytes one fold step takes (the writer's longest pause for it).
+  std::size_t fold_step_bytes = 512 * 1024;
   // What "now" is for retention.
   const wall_clock* clock = &system_wall_clock();
 };
@@ -191,7 +197,13 @@ class sqlite_message_store final : public core::message_store {
   std::uint64_t last_receipt_id_ = 0;
   std::uint64_t last_seq_ = 0;    // the newest journal row
   std::uint64_t folded_seq_ = 0;  // journal rows up to it are in the tables
-  std::deque<std::pair<std::uint64_t, std::chrono::steady_clock::time_point>> unfolded_;
+  struct journal_row {
+    std::uint64_t seq;
+    std::chrono::steady_clock::time_point at;  // committed
+    std::size_t bytes;
+  };
+  std::deque<journal_row> unfolded_;
+  bool fold_behind_ = false;  // writer thread: rows old enough are left for the next step
   std::chrono::steady_clock::time_point last_fold_{};
   bool needs_reload_ = false;  // a reload after a failure failed too: retry first
 
@@ -212,7 +224,15 @@ class sqlite_message_store final : public core::message_store {
   std::string wal_path_;
   int wal_fd_ = -1;  // completer thread only
 
+  // The checkpointer: its own connection, woken every checkpoint_interval.
+  void checkpointer_loop(std::filesystem::path file);
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpointer_stopping_ = false;
+  int wal_frames_ = 0;  // writer thread: pages in the WAL after its last commit
+
   std::atomic<std::uint64_t> dropped_{0};
+  std::thread checkpointer_;
   std::thread completer_;
   std::thread writer_;
 };
