@@ -67,7 +67,7 @@ struct message_store_options {
   std::chrono::milliseconds checkpoint_interval{50};
   int wal_restart_pages = 4000;
   // PRAGMA cache_size, in KiB.
-  int cache_kib = 65536;
+  int cache_kib = 16384;
   // How often the writer folds, and how old a journal row must be to be folded: what
   // finishes within fold_age never reaches the tables.
   std::chrono::milliseconds fold_interval{250};
