@@ -508,6 +508,70 @@ TEST_F(message_store_test, waiting_messages_come_by_priority_then_age_page_by_pa
   EXPECT_EQ(order, (std::vector<std::uint64_t>{2, 4, 3, 6, 1, 5}));
 }
 
+// A journal row that does not decode is not skipped: the store refuses to open and names it.
+TEST_F(message_store_test, a_corrupt_journal_row_stops_the_store_from_opening) {
+  {
+    auto store = open();
+    ASSERT_FALSE(append_sync(*store, sample_message(1)));
+    ASSERT_FALSE(append_sync(*store, sample_message(2)));
+    const auto copy = dir_ / "crash";
+    std::filesystem::create_directories(copy);
+    std::filesystem::copy_file(db_file(), copy / "smppd.db");
+    std::filesystem::copy_file(dir_ / "smppd.db-wal", copy / "smppd.db-wal");
+  }
+  const auto crashed = dir_ / "crash" / "smppd.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(crashed.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE journal SET data = x'01030000' WHERE seq = 2", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_changes(db), 1);
+  sqlite3_close(db);
+  message_store_options o;
+  o.synchronous_full = false;
+  try {
+    sqlite_message_store store(crashed, o);
+    FAIL() << "opened a store with a corrupt journal";
+  } catch (const smppd::store::sqlite::store_error& e) {
+    EXPECT_NE(std::string(e.what()).find("journal row 2"), std::string::npos) << e.what();
+  }
+}
+
+// The fold goes in small steps and keeps going without new traffic until it has caught up.
+TEST_F(message_store_test, the_fold_catches_up_in_small_steps_on_its_own) {
+  message_store_options o;
+  o.fold_age = 0ms;
+  o.fold_interval = 1ms;
+  o.fold_step_bytes = 1;  // one journal row per step
+  auto store = open(o);
+  for (std::uint64_t id = 1; id <= 40; ++id) ASSERT_FALSE(append_sync(*store, sample_message(id)));
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (store->journal_rows() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(store->journal_rows(), 0u);
+  EXPECT_EQ(count_rows("SELECT count(*) FROM messages"), 40);
+}
+
+// The WAL starts over once it passes wal_restart_pages: its file stays near that size
+// however much is written.
+TEST_F(message_store_test, the_wal_stays_bounded) {
+  message_store_options o;
+  o.wal_restart_pages = 64;
+  o.fold_age = 0ms;
+  o.fold_interval = 1ms;
+  auto store = open(o);
+  for (std::uint64_t id = 1; id <= 3000; ++id) {
+    auto m = sample_message(id);
+    m.payload.assign(140, 'x');
+    ASSERT_FALSE(append_sync(*store, m));
+    ASSERT_FALSE(outcome_sync(*store, id, message_state::delivered, ms_now(), 0, {}).first);
+  }
+  // Written: more than 3000 x 200 octets = 150 pages of journal alone, plus the folds.
+  const auto wal = std::filesystem::file_size(dir_ / "smppd.db-wal");
+  EXPECT_LT(wal, 4u * 64u * 4120u) << wal;
+}
+
 TEST_F(message_store_test, message_ids_are_remembered_when_every_message_is_gone) {
   {
     auto store = open();
