@@ -37,9 +37,7 @@ class field_writer {
   void operator()(std::string_view, const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
       varint(v ? 1 : 0);
-    } else if constexpr (std::is_enum_v<T>) {
-      varint(static_cast<std::uint64_t>(v));
-    } else if constexpr (std::is_integral_v<T>) {
+    } else if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {
       varint(static_cast<std::uint64_t>(v));
     } else if constexpr (std::is_same_v<T, std::string> ||
                          std::is_same_v<T, std::vector<std::uint8_t>>) {
@@ -86,8 +84,8 @@ class field_reader {
       if (x > 1) fail();
       v = x == 1;
     } else if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {
-      using U = std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>,
-                                   std::type_identity<T>>::type;
+      using U = typename std::conditional_t<std::is_enum_v<T>, std::underlying_type<T>,
+                                            std::type_identity<T>>::type;
       const auto x = varint();
       if (x > static_cast<std::uint64_t>(std::numeric_limits<U>::max())) fail();
       v = static_cast<T>(x);

@@ -58,9 +58,7 @@ class binder {
   binder& operator()(const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
       return check(sqlite3_bind_int64(s_, ++n_, v ? 1 : 0));
-    } else if constexpr (std::is_enum_v<T>) {
-      return check(sqlite3_bind_int64(s_, ++n_, static_cast<std::int64_t>(v)));
-    } else if constexpr (std::is_integral_v<T>) {
+    } else if constexpr (std::is_enum_v<T> || std::is_integral_v<T>) {
       return check(sqlite3_bind_int64(s_, ++n_, static_cast<std::int64_t>(v)));
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       return check(sqlite3_bind_text(s_, ++n_, v.empty() ? "" : v.data(),

@@ -335,7 +335,7 @@ bool sqlite_message_store::run_batch(std::vector<request>& batch) {
 // Copies the WAL into the database file in the background: PASSIVE never waits for the
 // writer, which goes on appending meanwhile. SQLite (synchronous=NORMAL) syncs the WAL
 // before and the database file after each checkpoint.
-void sqlite_message_store::checkpointer_loop(std::filesystem::path file) {
+void sqlite_message_store::checkpointer_loop(const std::filesystem::path& file) {
   pthread_setname_np(pthread_self(), "smppd-ckpt");
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=

@@ -225,7 +225,7 @@ class sqlite_message_store final : public core::message_store {
   int wal_fd_ = -1;  // completer thread only
 
   // The checkpointer: its own connection, woken every checkpoint_interval.
-  void checkpointer_loop(std::filesystem::path file);
+  void checkpointer_loop(const std::filesystem::path& file);
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_cv_;
   bool checkpointer_stopping_ = false;
