@@ -83,29 +83,35 @@ void authenticator::authenticate(const bind_request& request, std::string_view p
                                  steady_time now, done_fn done) {
   bind_outcome outcome;
   std::shared_ptr<check> start;
+  const std::string mac = password_mac(request.system_id, request.password);
+  const auto is_known_wrong = [&](const remembered& memory) {
+    return std::any_of(memory.wrong_macs.begin(), memory.wrong_macs.end(),
+                       [&](const std::string& wrong) { return same_mac(wrong, mac); });
+  };
   {
     std::lock_guard lock(mutex_);
-    const auto account = accounts_.find(request.system_id);
-    if (!account) {
-      if (guard_.address_blocked(peer_address, now)) {
+    if (guard_.address_blocked(peer_address, now)) {
+      // A locked-out guesser costs no store lookup either: the answer comes from memory
+      // (against the stored hash as last seen; after a password change in between, a
+      // formerly wrong password is still refused, which a lockout does anyway).
+      const auto memory = memory_.find(request.system_id);
+      if (memory != memory_.end() && is_known_wrong(memory->second)) {
+        ++counters_.known_wrong;
+        outcome = refused(command_status::esme_rinvpaswd);
+      } else {
         ++counters_.refused_blocked;
         outcome = refused(command_status::esme_rbindfail);
-      } else {
-        note_failure(peer_address, {}, now);
-        outcome = refused(command_status::esme_rinvsysid);
       }
+    } else if (const auto account = accounts_.find(request.system_id); !account) {
+      note_failure(peer_address, {}, now);
+      outcome = refused(command_status::esme_rinvsysid);
     } else {
-      const std::string mac = password_mac(request.system_id, request.password);
       auto& memory = memory_for(*account);
-      const bool known_wrong =
-          std::any_of(memory.wrong_macs.begin(), memory.wrong_macs.end(),
-                      [&](const std::string& wrong) { return same_mac(wrong, mac); });
-      if (known_wrong) {
+      if (is_known_wrong(memory)) {
         // Nothing new for a guesser, so no check and no throttle: the contract's status.
         ++counters_.known_wrong;
         outcome = refused(command_status::esme_rinvpaswd);
-      } else if (guard_.address_blocked(peer_address, now) ||
-                 guard_.system_id_blocked(request.system_id, now)) {
+      } else if (guard_.system_id_blocked(request.system_id, now)) {
         // Before the remembered right password too: else a guesser would learn at HMAC
         // speed whether a guess is the password.
         ++counters_.refused_blocked;

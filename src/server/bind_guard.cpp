@@ -22,9 +22,12 @@ bool bind_guard::fail(table& t, std::string_view key, steady_time now) {
   auto it = t.find(key);
   if (it == t.end()) it = t.emplace(std::string(key), state{}).first;
   state& s = it->second;
-  // Quiet for a whole lockout period after the last block: start counting again.
-  if (s.failures > 0 && now >= s.blocked_until + settings_.lockout) s.failures = 0;
+  // Quiet for a whole lockout period after the last failure and block: count afresh.
+  if (s.failures > 0 && now >= std::max(s.blocked_until, s.last_failure) + settings_.lockout) {
+    s.failures = 0;
+  }
   ++s.failures;
+  s.last_failure = now;
   if (s.failures >= settings_.lockout_after) {
     const bool began = !s.locked || now >= s.blocked_until;
     s.locked = true;
@@ -32,10 +35,12 @@ bool bind_guard::fail(table& t, std::string_view key, steady_time now) {
     return began;
   }
   s.locked = false;
-  // first_delay * 2^(failures - 1), at most the lockout.
+  // A single mistake costs nothing (the retry with the right password binds at once);
+  // from the second failure on, first_delay * 2^(failures - 2), at most the lockout.
+  if (s.failures < 2) return false;
   auto delay = std::chrono::duration_cast<std::chrono::nanoseconds>(settings_.first_delay);
   const auto cap = std::chrono::duration_cast<std::chrono::nanoseconds>(settings_.lockout);
-  for (std::uint32_t i = 1; i < s.failures && delay < cap; ++i) delay *= 2;
+  for (std::uint32_t i = 2; i < s.failures && delay < cap; ++i) delay *= 2;
   s.blocked_until = std::max(s.blocked_until, now + std::min(delay, cap));
   return false;
 }
@@ -77,7 +82,7 @@ void bind_guard::prune(steady_time now) {
   failures_since_prune_ = 0;
   const auto over = [&](const auto& entry) {
     const state& s = entry.second;
-    return s.checks == 0 && now >= s.blocked_until + settings_.lockout;
+    return s.checks == 0 && now >= std::max(s.blocked_until, s.last_failure) + settings_.lockout;
   };
   std::erase_if(addresses_, over);
   std::erase_if(system_ids_, over);

@@ -1,12 +1,11 @@
 #pragma once
 // Failed-bind throttling, pure (time is an argument, no locking: the authenticator holds
 // its mutex around it). Failures are counted per peer address and per system_id; after
-// a failure, the next new password for that address or system_id is checked no sooner
-// than `first_delay` later, doubling per failure; after `lockout_after` failures none is
-// checked for `lockout` (the bind is refused without hashing). Failures are forgotten
-// once there has been none for `lockout` after the last block ended.
-// It also counts slow password checks in flight per address, so one address cannot
-// occupy the hashing threads.
+// the second failure, the next new password for that address or system_id is checked no
+// sooner than `first_delay` later, doubling per further failure; after `lockout_after`
+// failures none is checked for `lockout` (the bind is refused without hashing). Failures are
+// forgotten once there has been none for `lockout` after the last block ended. It also counts slow
+// password checks in flight per address, so one address cannot occupy the hashing threads.
 
 #include <chrono>
 #include <cstdint>
@@ -57,6 +56,7 @@ class bind_guard {
   struct state {
     std::uint32_t failures = 0;
     steady_time blocked_until{};
+    steady_time last_failure{};
     std::uint32_t checks = 0;  // addresses only: slow checks in flight
     bool locked = false;       // blocked_until is a lockout, not a delay
   };
