@@ -103,7 +103,8 @@ void authenticator::authenticate(const bind_request& request, std::string_view p
         outcome = refused(command_status::esme_rbindfail);
       }
     } else if (const auto account = accounts_.find(request.system_id); !account) {
-      note_failure(peer_address, {}, now);
+      // Not counted as a failure: it costs no hash, and a client misconfigured with an
+      // unknown system_id must not lock out the other clients behind its address.
       outcome = refused(command_status::esme_rinvsysid);
     } else {
       auto& memory = memory_for(*account);
