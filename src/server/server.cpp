@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -182,6 +183,20 @@ void server::run() {
     });
   }
 
+  // glibc keeps memory freed after a burst (closed sessions, drained buffers) in its
+  // arenas; every 30 s it is given back to the system (docs/benchmarks.md, issue 14), on
+  // a hashing thread so no session waits for it.
+  asio::steady_timer trim_timer(*io_[0]);
+  std::function<void()> arm_trim = [&] {
+    trim_timer.expires_after(std::chrono::seconds(30));
+    trim_timer.async_wait([&](const std::error_code& ec) {
+      if (ec) return;
+      asio::post(hash_pool_, [] { ::malloc_trim(0); });
+      arm_trim();
+    });
+  };
+  arm_trim();
+
   asio::signal_set signals(*io_[0], SIGTERM, SIGINT);
   signals.async_wait([this](const std::error_code& ec, int signal) {
     if (ec) return;
@@ -198,6 +213,7 @@ void server::run() {
   io_[0]->run();  // returns once shutdown() stopped it
   for (auto& io : io_) io->stop();
   for (auto& t : threads) t.join();
+  trim_timer.cancel();
 }
 
 void server::shutdown() {
