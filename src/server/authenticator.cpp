@@ -146,6 +146,7 @@ void authenticator::authenticate(const bind_request& request, std::string_view p
     });
     return;
   }
+  // NOLINTNEXTLINE(bugprone-use-after-move): moved only on the paths that returned above
   done(outcome);
 }
 
