@@ -222,6 +222,10 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     r.read_unsigned("window", c.smpp.window, 1, 65535);
     r.read_unsigned("max_pdu_bytes", c.smpp.max_pdu_bytes, 16, 16 * 1024 * 1024);
     r.read_strings("message_classes", c.smpp.message_classes);
+    r.read_unsigned("max_protocol_errors", c.smpp.max_protocol_errors, 0, 1000000);
+    r.read_unsigned("bind_failure_lockout_after", c.smpp.bind_failure_lockout_after, 0, 1000000);
+    r.read_unsigned("bind_failure_lockout_s", c.smpp.bind_failure_lockout_s, 1, 86400);
+    r.read_unsigned("bind_failure_delay_ms", c.smpp.bind_failure_delay_ms, 0, 3600000);
   });
   read_section(root, "store", [&](table_reader& r) {
     r.read_string("url", c.store.url);

@@ -42,6 +42,16 @@ struct smpp_config {
   std::uint32_t window = 10;
   std::uint32_t max_pdu_bytes = 65536;
   std::vector<std::string> message_classes{"standard", "premium", "secret"};
+  // Our extensions (docs/reference.md), with defaults so older configs keep working.
+  // More protocol errors than this within a minute close a session; 0 = no limit.
+  std::uint32_t max_protocol_errors = 100;
+  // Failed binds per peer address and per system_id: after a failure the next password of
+  // that address or system_id is checked no sooner than bind_failure_delay_ms later,
+  // doubling per failure; after bind_failure_lockout_after failures, none for
+  // bind_failure_lockout_s (ESME_RBINDFAIL without hashing). 0 failures = off.
+  std::uint32_t bind_failure_lockout_after = 10;
+  std::uint32_t bind_failure_lockout_s = 60;
+  std::uint32_t bind_failure_delay_ms = 100;
 };
 
 struct store_config {

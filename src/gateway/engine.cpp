@@ -28,6 +28,7 @@ engine::engine(core::message_store& store, const config::simulator_config& simul
       work_(io_.get_executor()),
       timer_(io_),
       scheduler_(settings.carrier),
+      dropped_by_account_(settings.drop_log_interval),
       dispatcher_(settings.receipts) {
   next_housekeeping_ = clock_.now() + settings_.housekeeping_interval;
   next_stats_ = clock_.now() + settings_.stats_interval;
@@ -79,6 +80,7 @@ void engine::stop() {
     io_.stop();
     thread_.join();
   }
+  log_dropped(clock_.now(), true);
   store_.flush();
 }
 
@@ -199,15 +201,17 @@ void engine::turn() {
     std::size_t dropped = 0;
     {
       std::lock_guard lock(receipts_mutex_);
-      for (auto& r : work.receipts) dropped += dispatcher_.enqueue(std::move(r));
+      for (auto& r : work.receipts) {
+        const std::string account = r.system_id;  // the cap drops within this account
+        const std::size_t n = dispatcher_.enqueue(std::move(r));
+        dropped_by_account_.add(account, n, now);
+        dropped += n;
+      }
     }
     counters_.receipts_queued.fetch_add(work.receipts.size(), std::memory_order_relaxed);
-    if (dropped > 0) {
-      counters_.receipts_dropped.fetch_add(dropped, std::memory_order_relaxed);
-      log_->warn("{} unacknowledged receipts dropped: an account has more than {} pending", dropped,
-                 settings_.receipts.max_pending_per_account);
-    }
+    if (dropped > 0) counters_.receipts_dropped.fetch_add(dropped, std::memory_order_relaxed);
   }
+  log_dropped(now, false);
 
   for (auto& m : scheduler_.expired(now)) {
     const auto at = m.validity_period.value_or(now);
@@ -292,6 +296,15 @@ void engine::housekeeping(wall_time now) {
         "{} receipts unacknowledged for {} h dropped", expired.size(),
         std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention).count());
     remove_receipts(expired, "remove expired receipts");
+  }
+}
+
+void engine::log_dropped(wall_time now, bool force) {
+  for (const auto& [account, n] : dropped_by_account_.take_due(now, force)) {
+    log_->warn(
+        "account {}: {} unacknowledged receipts dropped in the last {} s, more than {} pending",
+        account, n, settings_.drop_log_interval.count(),
+        settings_.receipts.max_pending_per_account);
   }
 }
 

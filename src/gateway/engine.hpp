@@ -33,6 +33,7 @@
 
 #include "carrier/scheduler.hpp"
 #include "carrier/simulator.hpp"
+#include "common/log_limiter.hpp"
 #include "config/config.hpp"
 #include "core/message_sink.hpp"
 #include "core/message_store.hpp"
@@ -52,6 +53,8 @@ struct engine_settings {
   std::chrono::seconds stats_interval{60};
   // Messages handed to the carrier per turn of the engine thread (fairness with receipts).
   std::size_t max_due_per_turn = 8192;
+  // Receipts dropped for the cap: one log line per account per interval, with the count.
+  std::chrono::seconds drop_log_interval{10};
 };
 
 engine_settings make_engine_settings(const config::config& cfg);
@@ -130,6 +133,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   void remove_receipts(std::span<const std::uint64_t> ids, const char* what);
   void housekeeping(wall_time now);
   void log_stats(wall_time now);
+  void log_dropped(wall_time now, bool force);
   void dispatch();
   void arm_timer();
   void note_store_result(const std::error_code& ec, const char* what);
@@ -154,6 +158,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   wall_time next_housekeeping_{};
   wall_time next_stats_{};
   engine_counters last_stats_{};
+  interval_tally<wall_time> dropped_by_account_;  // for the log
 
   std::mutex inbox_mutex_;
   inbox inbox_;

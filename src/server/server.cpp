@@ -1,11 +1,14 @@
 #include "server/server.hpp"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/executor_work_guard.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
@@ -27,8 +30,21 @@ session_settings settings_from(const config::config& cfg) {
   s.enquire_link_interval = std::chrono::seconds(cfg.smpp.enquire_link_interval_s);
   s.enquire_link_timeout = std::chrono::seconds(cfg.smpp.enquire_link_timeout_s);
   s.window = cfg.smpp.window;
+  s.max_protocol_errors = cfg.smpp.max_protocol_errors;
   return s;
 }
+
+authenticator_settings authenticator_settings_from(const config::config& cfg) {
+  authenticator_settings s;
+  s.guard.lockout_after = cfg.smpp.bind_failure_lockout_after;
+  s.guard.lockout = std::chrono::seconds(cfg.smpp.bind_failure_lockout_s);
+  s.guard.first_delay = std::chrono::milliseconds(cfg.smpp.bind_failure_delay_ms);
+  return s;
+}
+
+// Half the cores hash passwords (at least one): scrypt is slow by design, and a flood of
+// checks must leave the io threads their cores.
+unsigned hash_thread_count() { return std::max(1u, std::thread::hardware_concurrency() / 2); }
 
 unsigned io_thread_count() {
   const unsigned cores = std::thread::hardware_concurrency();
@@ -65,7 +81,10 @@ server::server(const config::config& cfg, core::account_store& accounts, core::m
                core::receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
                std::uint64_t message_id_floor)
     : config_(cfg),
-      auth_(accounts, registry_),
+      hash_pool_(hash_thread_count()),
+      auth_(
+          accounts, registry_, authenticator_settings_from(cfg),
+          [this](authenticator::job j) { asio::post(hash_pool_, std::move(j)); }, log),
       gate_(registry_, message_id_generator(cfg.node.id, message_id_floor)),
       context_{.settings = settings_from(cfg),
                .max_pdu_bytes = cfg.smpp.max_pdu_bytes,
@@ -77,14 +96,14 @@ server::server(const config::config& cfg, core::account_store& accounts, core::m
                .auth_pool = auth_pool_,
                .log = std::move(log),
                .sessions{},
-               .next_session_id{1},
-               .pending_binds{0}} {
+               .next_session_id{1}} {
   for (unsigned i = 0; i < io_thread_count(); ++i)
     io_.push_back(std::make_unique<asio::io_context>(1));
 }
 
 server::~server() {
   auth_pool_.join();
+  hash_pool_.join();
   // Sessions still owned by suspended coroutines die with their io_context and touch
   // context_ on the way out: destroy the io_contexts while context_ is alive.
   io_.clear();
@@ -164,6 +183,20 @@ void server::run() {
     });
   }
 
+  // glibc keeps memory freed after a burst (closed sessions, drained buffers) in its
+  // arenas; every 30 s it is given back to the system (docs/benchmarks.md, issue 14), on
+  // a hashing thread so no session waits for it.
+  asio::steady_timer trim_timer(*io_[0]);
+  std::function<void()> arm_trim = [&] {
+    trim_timer.expires_after(std::chrono::seconds(30));
+    trim_timer.async_wait([&](const std::error_code& ec) {
+      if (ec) return;
+      asio::post(hash_pool_, [] { ::malloc_trim(0); });
+      arm_trim();
+    });
+  };
+  arm_trim();
+
   asio::signal_set signals(*io_[0], SIGTERM, SIGINT);
   signals.async_wait([this](const std::error_code& ec, int signal) {
     if (ec) return;
@@ -180,6 +213,7 @@ void server::run() {
   io_[0]->run();  // returns once shutdown() stopped it
   for (auto& io : io_) io->stop();
   for (auto& t : threads) t.join();
+  trim_timer.cancel();
 }
 
 void server::shutdown() {

@@ -45,7 +45,8 @@ class server {
   config::config config_;
   std::vector<std::unique_ptr<asio::io_context>> io_;
   std::size_t next_io_ = 0;
-  asio::thread_pool auth_pool_{1};
+  asio::thread_pool auth_pool_{1};  // bind checks without the slow hash
+  asio::thread_pool hash_pool_;     // the slow hashes (scrypt)
   bind_registry registry_;
   authenticator auth_;
   node_submit_gate gate_;

@@ -84,9 +84,10 @@ struct server_context {
   // answered, so a client ignoring its window cannot queue unbounded work (SMPP windows
   // are advisory on the client side).
   std::uint32_t max_outstanding_submits = 1024;
-  // With more bind checks than this waiting, only binds with an already verified password
-  // are accepted (others ESME_RBINDFAIL), so a flood cannot queue unbounded slow hashes.
-  std::uint32_t max_pending_binds = 256;
+  // Per session: refusals and protocol errors logged one line each up to log_burst per
+  // log_interval, then counted and summed up in one line.
+  std::uint32_t log_burst = 10;
+  std::chrono::seconds log_interval{10};
 
   authenticator& auth;
   bind_registry& registry;
@@ -98,7 +99,6 @@ struct server_context {
 
   session_list sessions;
   std::atomic<std::uint64_t> next_session_id{1};
-  std::atomic<std::uint32_t> pending_binds{0};
 };
 
 }  // namespace smppd::server

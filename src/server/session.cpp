@@ -16,6 +16,7 @@
 #include <charconv>
 #include <type_traits>
 
+#include "common/log_limiter.hpp"
 #include "dlr/deliver.hpp"
 #include "smpp/codec.hpp"
 #include "smpp/framer.hpp"
@@ -50,6 +51,12 @@ std::string peer_of(const tcp::socket& socket) {
   return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
+std::string address_of(const tcp::socket& socket) {
+  std::error_code ec;
+  const auto endpoint = socket.remote_endpoint(ec);
+  return ec ? "?" : endpoint.address().to_string();
+}
+
 void trim(std::vector<std::uint8_t>& buffer) {
   if (buffer.empty() && buffer.capacity() > keep_capacity) std::vector<std::uint8_t>().swap(buffer);
 }
@@ -68,7 +75,9 @@ class session final : public session_base,
             asio::query(stream_.get_executor(), asio::execution::context))),
         id_(context.next_session_id.fetch_add(1)),
         peer_(peer_of(socket())),
+        peer_address_(address_of(socket())),
         core_(context.settings, context.gate, std::chrono::steady_clock::now()),
+        log_limiter_(context.log_burst, context.log_interval),
         timer_(stream_.get_executor()),
         write_wake_(stream_.get_executor()),
         read_wake_(stream_.get_executor()) {}
@@ -77,6 +86,7 @@ class session final : public session_base,
     detach_receipts();
     if (registered_) context_.registry.unbind(core_.system_id());
     context_.sessions.remove(id_);
+    log_suppressed(std::chrono::steady_clock::now(), true);
     context_.log->info("session={} peer={} account={} closed: {}", id_, peer_, core_.system_id(),
                        close_reason_.empty() ? "connection ended" : close_reason_);
   }
@@ -236,11 +246,29 @@ class session final : public session_base,
     if (events.bind) start_bind(std::move(*events.bind));
     for (const auto& ack : events.acks) note_ack(ack);
     if (events.submit_sequence) submit(*events.submit_sequence, std::move(events.submit));
-    if (!events.reason.empty() && !events.close) {
-      context_.log->info("session={} peer={} account={} {}", id_, peer_, core_.system_id(),
-                         events.reason);
-    }
+    if (!events.reason.empty() && !events.close) log_limited(events.kind, events.reason);
     if (events.close) begin_close(events.reason);
+  }
+
+  // Refusals and protocol errors are one line each, up to a burst per interval; beyond it
+  // they are counted by kind and summed up in one line, so a client cannot fill the disk.
+  void log_limited(std::string_view kind, std::string_view line) {
+    const auto now = std::chrono::steady_clock::now();
+    log_suppressed(now, false);
+    if (log_limiter_.admit(kind.empty() ? "other" : kind, now)) {
+      context_.log->info("session={} peer={} account={} {}", id_, peer_, core_.system_id(), line);
+    }
+  }
+
+  void log_suppressed(steady_time now, bool force) {
+    const auto counts = log_limiter_.summary(now, force);
+    if (counts.empty()) return;
+    std::uint64_t total = 0;
+    for (const auto& [kind, n] : counts) total += n;
+    context_.log->info(
+        "session={} peer={} account={} {} more lines not logged (limit {} per {} s): {}", id_,
+        peer_, core_.system_id(), total, context_.log_burst, context_.log_interval.count(),
+        format_counts(counts));
   }
 
   // The core is done with the session: flush what it wrote (a last response, an
@@ -272,18 +300,13 @@ class session final : public session_base,
   }
 
   void start_bind(bind_request request) {
-    context_.pending_binds.fetch_add(1);
     asio::post(context_.auth_pool, [self = this->shared_from_this(), request = std::move(request)] {
-      // Queued binds beyond the limit still pass on a remembered password, but a storm
-      // cannot queue unbounded slow hashes.
-      const bool allow_slow =
-          self->context_.pending_binds.load() <= self->context_.max_pending_binds;
-      auto outcome =
-          self->context_.auth.authenticate(request, std::chrono::steady_clock::now(), allow_slow);
-      self->context_.pending_binds.fetch_sub(1);
-      asio::post(self->executor(), [self, request, outcome = std::move(outcome)] {
-        self->finish_bind(request, outcome);
-      });
+      self->context_.auth.authenticate(
+          request, self->peer_address_, std::chrono::steady_clock::now(),
+          [self, request](const bind_outcome& outcome) {
+            asio::post(self->executor(),
+                       [self, request, outcome] { self->finish_bind(request, outcome); });
+          });
     });
   }
 
@@ -357,8 +380,13 @@ class session final : public session_base,
     if (it == deliveries_.end()) return;
     const bool ok = ack.status == smpp::command_status::esme_rok;
     if (!ok) {
-      context_.log->info("session={} account={} receipt {} not acknowledged ({}): retried later",
-                         id_, core_.system_id(), it->second, smpp::name(ack.status));
+      const std::string why =
+          ack.timed_out
+              ? "no response in " + std::to_string(core_.settings().response_timeout.count()) + " s"
+              : std::string(smpp::name(ack.status));
+      log_limited(ack.timed_out ? "receipt unanswered" : "receipt refused",
+                  "receipt " + std::to_string(it->second) + " not acknowledged (" + why +
+                      "): retried later");
     }
     acks_.push_back({it->second, ok});
     *it = deliveries_.back();
@@ -429,7 +457,9 @@ class session final : public session_base,
   asio::io_context& io_;  // the one thread this session runs on
   const std::uint64_t id_;
   const std::string peer_;
+  const std::string peer_address_;  // without the port: what failed binds are counted by
   session_core core_;
+  log_limiter<steady_time> log_limiter_;
   asio::steady_timer timer_;
   asio::steady_timer write_wake_;
   asio::steady_timer read_wake_;

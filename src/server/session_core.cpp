@@ -136,13 +136,14 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
   const command_id id = p.command_id();
 
   if (smpp::is_response(id)) {
-    handle_response(p, events);
+    handle_response(p, now, events);
     return events;
   }
   if (!is_served_request(id)) {
     send_header_only(command_id::generic_nack, command_status::esme_rinvcmdid, p.sequence_number,
                      wire);
     events.reason = "unsupported command " + std::string(smpp::name(id));
+    note_protocol_error(events, "unsupported command", now);
     return events;
   }
 
@@ -156,6 +157,7 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
         send_header_only(command_id::unbind_resp, command_status::esme_rinvbndsts,
                          p.sequence_number, wire);
         events.reason = "unbind before bind";
+        events.kind = "unbind before bind";
         return events;
       }
       send_header_only(command_id::unbind_resp, command_status::esme_rok, p.sequence_number, wire);
@@ -172,6 +174,7 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
   if (state_ != session_state::open) {
     send_header_only(smpp::response_id(id), command_status::esme_ralybnd, p.sequence_number, wire);
     events.reason = "bind on a bound session";
+    events.kind = "bind on a bound session";
     return events;
   }
   state_ = session_state::binding;
@@ -185,18 +188,21 @@ void session_core::handle_submit(smpp::pdu&& p, steady_time now, wall_time wall,
     send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts, p.sequence_number,
                      wire);
     events.reason = "submit_sm without a transmitter bind";
+    events.kind = "submit_sm without a transmitter bind";
     return;
   }
   auto verdict = smpp::validate_submit_sm(*p.get_if<smpp::submit_sm>(), policy_, wall);
   if (const auto* status = std::get_if<command_status>(&verdict)) {
     send_header_only(command_id::submit_sm_resp, *status, p.sequence_number, wire);
     events.reason = std::string("submit_sm rejected: ") + std::string(smpp::name(*status));
+    events.kind = "submit_sm rejected";
     return;
   }
   if (!gate_.try_submit(system_id_, now)) {
     send_header_only(command_id::submit_sm_resp, command_status::esme_rthrottled, p.sequence_number,
                      wire);
     events.reason = "submit_sm over the account's throughput limit";
+    events.kind = "submit_sm throttled";
     return;
   }
   events.submit_sequence = p.sequence_number;
@@ -207,13 +213,14 @@ void session_core::handle_submit(smpp::pdu&& p, steady_time now, wall_time wall,
   message.submitted_at = wall;
 }
 
-void session_core::handle_response(const smpp::pdu& p, session_events& events) {
+void session_core::handle_response(const smpp::pdu& p, steady_time now, session_events& events) {
   const auto match = std::find_if(in_flight_.begin(), in_flight_.end(), [&](const in_flight& f) {
     return f.sequence_number == p.sequence_number && (p.command_id() == smpp::response_id(f.id) ||
                                                       p.command_id() == command_id::generic_nack);
   });
   if (match == in_flight_.end()) {
     events.reason = "unexpected response";
+    note_protocol_error(events, "unexpected response", now);
     return;
   }
   const in_flight done = *match;
@@ -250,7 +257,7 @@ session_events session_core::on_decode_error(const smpp::decode_error& error, st
     // A malformed answer to our deliver_sm: nack it, and the receipt goes back for a retry.
     send_header_only(command_id::generic_nack, error.status, error.sequence_number, wire);
     smpp::pdu as_nack = smpp::make_pdu(smpp::generic_nack{}, error.sequence_number, error.status);
-    handle_response(as_nack, events);
+    handle_response(as_nack, now, events);
   } else {
     smpp::encode_error_response(error, wire);
     if (is_bind(error.command_id) && state_ == session_state::open) {
@@ -258,7 +265,27 @@ session_events session_core::on_decode_error(const smpp::decode_error& error, st
     }
   }
   if (error.close) close(events, events.reason);
+  if (events.kind.empty()) note_protocol_error(events, "undecodable PDU", now);
   return events;
+}
+
+void session_core::note_protocol_error(session_events& events, std::string_view kind,
+                                       steady_time now) {
+  events.kind = kind;
+  events.protocol_error = true;
+  ++protocol_errors_;
+  if (settings_.max_protocol_errors == 0 || events.close) return;
+  if (errors_in_period_ == 0 || now >= error_period_start_ + settings_.protocol_error_period) {
+    error_period_start_ = now;
+    errors_in_period_ = 0;
+  }
+  if (++errors_in_period_ > settings_.max_protocol_errors) {
+    close(events, {});
+    events.reason = "more than " + std::to_string(settings_.max_protocol_errors) +
+                    " protocol errors within " +
+                    std::to_string(settings_.protocol_error_period.count()) +
+                    " s (last: " + events.reason + ")";
+  }
 }
 
 session_events session_core::on_frame_error(const smpp::frame_result& frame,
@@ -377,7 +404,7 @@ session_events session_core::on_tick(steady_time now, std::vector<std::uint8_t>&
   // Deliveries without an answer in time go back for a retry; the session stays.
   for (auto it = in_flight_.begin(); it != in_flight_.end();) {
     if (it->id == command_id::deliver_sm && now >= it->deadline) {
-      events.acks.push_back({it->sequence_number, command_status::esme_rsyserr});
+      events.acks.push_back({it->sequence_number, command_status::esme_rsyserr, true});
       it = in_flight_.erase(it);
     } else if (it->id == command_id::enquire_link && now >= it->deadline) {
       enquire_link_in_flight_.reset();  // allow the next probe; silence still closes

@@ -40,6 +40,10 @@ struct session_settings {
   std::chrono::seconds unbind_timeout{5};
   std::uint32_t window = 10;
   std::string server_system_id = "smppd";
+  // More protocol errors than this (unsupported commands, undecodable PDUs, responses to
+  // nothing) within protocol_error_period close the session; 0 = no limit.
+  std::uint32_t max_protocol_errors = 100;
+  std::chrono::seconds protocol_error_period{60};
 };
 
 // What a session needs from the rest of the node to take a submit_sm: the account's
@@ -67,10 +71,12 @@ struct bind_outcome {
   std::vector<std::string> allowed_classes;  // storage behind policy.allowed_classes
 };
 
-// An in-flight deliver_sm got its answer (or timed out: status ESME_RSYSERR... see on_tick).
+// An in-flight deliver_sm got its answer, or none within response_timeout (timed_out, with
+// status ESME_RSYSERR so it counts as failed).
 struct delivery_ack {
   std::uint32_t sequence_number;
   smpp::command_status status;
+  bool timed_out = false;
 };
 
 // What the shell must do after the core handled an input. More than one may be set.
@@ -83,6 +89,9 @@ struct session_events {
   std::vector<delivery_ack> acks;  // deliver_sm answered, failed or timed out
   bool close = false;              // flush `wire`, then close the connection
   std::string reason;              // why, for the log, when something was refused
+  // The reason's category, for rate-limited logging ("unsupported command", ...).
+  std::string_view kind;
+  bool protocol_error = false;  // counted against max_protocol_errors
 };
 
 class session_core {
@@ -95,6 +104,9 @@ class session_core {
     return state_ == session_state::bound_rx || state_ == session_state::bound_trx;
   }
   const std::string& system_id() const noexcept { return system_id_; }
+  const session_settings& settings() const noexcept { return settings_; }
+  // Protocol errors in the session so far.
+  std::uint64_t protocol_errors() const noexcept { return protocol_errors_; }
 
   // A decoded PDU from the client.
   session_events on_pdu(smpp::pdu&& p, steady_time now, wall_time wall,
@@ -138,8 +150,9 @@ class session_core {
   std::uint32_t next_sequence() noexcept;
   void handle_submit(smpp::pdu&& p, steady_time now, wall_time wall, session_events& events,
                      std::vector<std::uint8_t>& wire);
-  void handle_response(const smpp::pdu& p, session_events& events);
+  void handle_response(const smpp::pdu& p, steady_time now, session_events& events);
   void close(session_events& events, std::string reason);
+  void note_protocol_error(session_events& events, std::string_view kind, steady_time now);
 
   session_settings settings_;
   submit_gate& gate_;
@@ -153,6 +166,9 @@ class session_core {
   std::optional<std::uint32_t> enquire_link_in_flight_;
   std::vector<in_flight> in_flight_;  // at most window + 1 (an enquire_link probe)
   std::uint32_t sequence_ = 0;
+  std::uint64_t protocol_errors_ = 0;
+  std::uint32_t errors_in_period_ = 0;
+  steady_time error_period_start_{};
 };
 
 }  // namespace smppd::server

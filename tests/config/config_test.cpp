@@ -25,6 +25,32 @@ TEST(config_parse, an_empty_file_gives_the_contract_defaults) {
   EXPECT_EQ(c.simulator.default_status, "DELIVRD");
 }
 
+TEST(config_parse, flood_limits_have_defaults_and_are_read) {
+  const auto d = parse("", conf_file);
+  EXPECT_EQ(d.smpp.max_protocol_errors, 100u);
+  EXPECT_EQ(d.smpp.bind_failure_lockout_after, 10u);
+  EXPECT_EQ(d.smpp.bind_failure_lockout_s, 60u);
+  EXPECT_EQ(d.smpp.bind_failure_delay_ms, 100u);
+  const auto c = parse(
+      "[smpp]\nmax_protocol_errors = 0\nbind_failure_lockout_after = 3\n"
+      "bind_failure_lockout_s = 600\nbind_failure_delay_ms = 0\n",
+      conf_file);
+  EXPECT_EQ(c.smpp.max_protocol_errors, 0u);
+  EXPECT_EQ(c.smpp.bind_failure_lockout_after, 3u);
+  EXPECT_EQ(c.smpp.bind_failure_lockout_s, 600u);
+  EXPECT_EQ(c.smpp.bind_failure_delay_ms, 0u);
+}
+
+TEST(config_parse, rejects_flood_limits_out_of_bounds_naming_the_key) {
+  try {
+    parse("[smpp]\nbind_failure_lockout_s = 0\n", conf_file);
+    FAIL() << "accepted a lockout of 0 s";
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find("smpp.bind_failure_lockout_s"), std::string::npos);
+  }
+  EXPECT_THROW(parse("[smpp]\nmax_protocol_errors = -1\n", conf_file), config_error);
+}
+
 TEST(config_parse, reads_the_shipped_example) {
   const auto c = smppd::config::load(SMPPD_SOURCE_DIR "/config/smppd.toml");
   ASSERT_EQ(c.simulator.rules.size(), 1u);

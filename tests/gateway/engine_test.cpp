@@ -433,4 +433,38 @@ TEST_F(engine_test, counters_reach_the_log_now_and_then_when_something_happened)
   EXPECT_EQ(log_sink_->text().size(), lines) << log_sink_->text();
 }
 
+TEST_F(engine_test, receipts_dropped_for_the_cap_are_one_line_per_account_per_interval) {
+  auto& store = open_store();
+  smppd::gateway::engine_settings settings;
+  settings.receipts.max_pending_per_account = 2;
+  settings.drop_log_interval = 10s;
+  auto& e = make_engine(store, 0, settings);
+  const auto count_lines = [&](const std::string& needle) {
+    const auto text = log_sink_->text();
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+  };
+  // No receiver: every receipt beyond 2 per account is dropped, one settle at a time.
+  for (int i = 0; i < 12; ++i) {
+    auto m = message("4599" + std::to_string(100 + i));
+    if (i % 3 == 0) m.system_id = "beta";
+    ASSERT_EQ(submit(e, std::move(m)), command_status::esme_rok);
+    settle(e);
+  }
+  EXPECT_EQ(e.counters().receipts_dropped, 6u + 2u);
+  EXPECT_EQ(count_lines("receipts dropped"), 0u) << log_sink_->text();
+  clock_.advance(10s);
+  settle(e);
+  EXPECT_EQ(count_lines("receipts dropped"), 2u) << log_sink_->text();
+  EXPECT_EQ(count_lines("account acme: 6 unacknowledged receipts dropped in the last 10 s"), 1u)
+      << log_sink_->text();
+  EXPECT_EQ(count_lines("account beta: 2 unacknowledged receipts dropped"), 1u)
+      << log_sink_->text();
+  // Nothing dropped since: nothing more.
+  clock_.advance(30s);
+  settle(e);
+  EXPECT_EQ(count_lines("receipts dropped"), 2u) << log_sink_->text();
+}
+
 }  // namespace

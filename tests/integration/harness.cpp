@@ -119,8 +119,19 @@ long server_process::resident_kib() const {
   return -1;
 }
 
-raw_client::raw_client(std::uint16_t port, bool tls) {
+raw_client::raw_client(std::uint16_t port, bool tls, const char* source) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (source != nullptr) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source, &local.sin_addr);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ADD_FAILURE() << "cannot bind to " << source;
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);

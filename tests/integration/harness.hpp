@@ -72,7 +72,9 @@ enum class read_outcome { pdu, closed, timeout, undecodable };
 // A blocking SMPP connection with timeouts, plain or TLS.
 class raw_client {
  public:
-  explicit raw_client(std::uint16_t port, bool tls = false);
+  // `source`: the local IPv4 address to connect from (any 127.x.y.z works on loopback), so
+  // a test can be a second peer address.
+  explicit raw_client(std::uint16_t port, bool tls = false, const char* source = nullptr);
   ~raw_client();
   raw_client(const raw_client&) = delete;
   raw_client& operator=(const raw_client&) = delete;

@@ -1,6 +1,7 @@
 // Bind credentials against an in-memory account store: the statuses of the contract, the
-// remembered good password, and the flood cap (a bind storm pays no slow hash for a
-// password it has not verified before).
+// remembered right and wrong passwords, the limits on slow checks (one per system_id, so
+// a guesser cannot queue hashes ahead of other accounts) and the failed-bind throttle.
+// Slow checks run when the test says so, on the test's clock.
 #include "server/authenticator.hpp"
 
 #include <gtest/gtest.h>
@@ -48,62 +49,234 @@ std::string quick_hash(std::string_view pw) {
 class authenticator_test : public ::testing::Test {
  protected:
   void SetUp() override {
+    add("acme", "secret");
+    add("other", "pw2");
+    add("third", "pw3");
+  }
+  void add(const std::string& id, const std::string& password) {
     smppd::account::account a;
-    a.system_id = "acme";
-    a.password_hash = quick_hash("secret");
+    a.system_id = id;
+    a.password_hash = quick_hash(password);
     a.max_binds = 2;
     a.max_priority = 1;
     a.classes = {"standard"};
     accounts.add(a);
   }
-  bind_outcome bind(std::string system_id, std::string password, bool allow_slow = true) {
-    bind_request r{bind_kind::transceiver, 1, std::move(system_id), std::move(password), 0x34};
-    return auth.authenticate(r, t0, allow_slow);
+  static authenticator_settings settings() {
+    authenticator_settings s;
+    s.guard.lockout_after = 3;
+    s.guard.lockout = std::chrono::seconds(60);
+    s.guard.first_delay = std::chrono::milliseconds(100);
+    s.guard.max_checks_per_address = 2;
+    return s;
   }
+
+  // Starts a bind; its outcome appears once answered (at once, or after run_checks()).
+  std::shared_ptr<std::optional<bind_outcome>> start(std::string system_id, std::string password,
+                                                     std::string address = "10.0.0.1") {
+    auto result = std::make_shared<std::optional<bind_outcome>>();
+    bind_request r{bind_kind::transceiver, 1, std::move(system_id), std::move(password), 0x34};
+    auth.authenticate(r, address, now, [result](const bind_outcome& o) { *result = o; });
+    return result;
+  }
+  // A bind run to its end, slow check included.
+  command_status bind(std::string system_id, std::string password,
+                      std::string address = "10.0.0.1") {
+    auto result = start(std::move(system_id), std::move(password), std::move(address));
+    run_checks();
+    EXPECT_TRUE(result->has_value());
+    return result->has_value() ? (*result)->status : command_status::esme_rsyserr;
+  }
+  void run_checks() {
+    while (!jobs.empty()) {
+      auto job = std::move(jobs.front());
+      jobs.erase(jobs.begin());
+      job();
+    }
+  }
+  std::uint64_t slow_checks() const { return auth.counters().slow_checks; }
 
   memory_accounts accounts;
   bind_registry registry;
-  authenticator auth{accounts, registry};
+  steady_time now = t0;
+  std::vector<authenticator::job> jobs;
+  authenticator auth{accounts,   registry,
+                     settings(), [this](authenticator::job j) { jobs.push_back(std::move(j)); },
+                     nullptr,    [this] { return now; }};
 };
 
 TEST_F(authenticator_test, a_right_password_binds_with_the_accounts_policy) {
-  const auto outcome = bind("acme", "secret");
-  EXPECT_EQ(outcome.status, command_status::esme_rok);
-  EXPECT_EQ(outcome.policy.max_priority, 1);
-  EXPECT_EQ(outcome.allowed_classes, std::vector<std::string>{"standard"});
+  const auto outcome = start("acme", "secret");
+  EXPECT_FALSE(outcome->has_value());  // waits for the slow check
+  run_checks();
+  ASSERT_TRUE(outcome->has_value());
+  EXPECT_EQ((*outcome)->status, command_status::esme_rok);
+  EXPECT_EQ((*outcome)->policy.max_priority, 1);
+  EXPECT_EQ((*outcome)->allowed_classes, std::vector<std::string>{"standard"});
   EXPECT_EQ(registry.bound_sessions("acme"), 1u);
 }
 
 TEST_F(authenticator_test, unknown_system_id_and_wrong_password_have_their_own_statuses) {
-  EXPECT_EQ(bind("nobody", "secret").status, command_status::esme_rinvsysid);
-  EXPECT_EQ(bind("acme", "wrong").status, command_status::esme_rinvpaswd);
+  EXPECT_EQ(bind("nobody", "secret"), command_status::esme_rinvsysid);
+  EXPECT_EQ(bind("acme", "wrong", "10.0.0.2"), command_status::esme_rinvpaswd);
   EXPECT_EQ(registry.bound_sessions("acme"), 0u);
 }
 
 TEST_F(authenticator_test, binds_beyond_max_binds_are_rbindfail) {
-  EXPECT_EQ(bind("acme", "secret").status, command_status::esme_rok);
-  EXPECT_EQ(bind("acme", "secret").status, command_status::esme_rok);
-  EXPECT_EQ(bind("acme", "secret").status, command_status::esme_rbindfail);
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rok);
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rok);
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rbindfail);
 }
 
-TEST_F(authenticator_test, under_a_flood_only_an_already_verified_password_binds) {
-  // Never verified: refused without hashing.
-  EXPECT_EQ(bind("acme", "secret", false).status, command_status::esme_rbindfail);
-  // Verified once (slow path allowed), then accepted under the flood cap too.
-  EXPECT_EQ(bind("acme", "secret", true).status, command_status::esme_rok);
-  registry.unbind("acme");
-  EXPECT_EQ(bind("acme", "secret", false).status, command_status::esme_rok);
-  // A different (wrong) password is not the remembered one.
-  EXPECT_EQ(bind("acme", "guess", false).status, command_status::esme_rbindfail);
+TEST_F(authenticator_test, a_remembered_right_password_binds_without_a_slow_check) {
+  ASSERT_EQ(bind("acme", "secret"), command_status::esme_rok);
+  const auto checks = slow_checks();
+  const auto again = start("acme", "secret");
+  ASSERT_TRUE(again->has_value());  // answered at once
+  EXPECT_EQ((*again)->status, command_status::esme_rok);
+  EXPECT_EQ(slow_checks(), checks);
 }
 
-TEST_F(authenticator_test, a_password_change_forgets_the_remembered_one) {
-  ASSERT_EQ(bind("acme", "secret").status, command_status::esme_rok);
+TEST_F(authenticator_test, a_remembered_wrong_password_is_rinvpaswd_without_a_slow_check) {
+  ASSERT_EQ(bind("acme", "wrong"), command_status::esme_rinvpaswd);
+  const auto checks = slow_checks();
+  for (int i = 0; i < 50; ++i) {
+    const auto again = start("acme", "wrong");
+    ASSERT_TRUE(again->has_value());
+    EXPECT_EQ((*again)->status, command_status::esme_rinvpaswd);
+  }
+  EXPECT_EQ(slow_checks(), checks);
+  EXPECT_EQ(auth.counters().known_wrong, 50u);
+}
+
+TEST_F(authenticator_test, concurrent_binds_with_one_wrong_password_all_get_rinvpaswd) {
+  // Contract: a wrong password is ESME_RINVPASWD, also when 300 arrive at once.
+  std::vector<std::shared_ptr<std::optional<bind_outcome>>> binds;
+  for (int i = 0; i < 300; ++i)
+    binds.push_back(start("acme", "wrong", "10.0.0." + std::to_string(i % 50)));
+  run_checks();
+  for (const auto& b : binds) {
+    ASSERT_TRUE(b->has_value());
+    EXPECT_EQ((*b)->status, command_status::esme_rinvpaswd);
+  }
+  EXPECT_EQ(slow_checks(), 1u);
+}
+
+TEST_F(authenticator_test, concurrent_binds_with_the_right_password_share_one_check) {
+  auto a = start("acme", "secret");
+  auto b = start("acme", "secret");
+  EXPECT_EQ(jobs.size(), 1u);
+  run_checks();
+  EXPECT_EQ((*a)->status, command_status::esme_rok);
+  EXPECT_EQ((*b)->status, command_status::esme_rok);
+  EXPECT_EQ(registry.bound_sessions("acme"), 2u);
+}
+
+TEST_F(authenticator_test, a_second_password_while_one_is_checked_is_refused_not_queued) {
+  auto first = start("acme", "guess1");
+  auto second = start("acme", "guess2", "10.0.0.2");
+  ASSERT_TRUE(second->has_value());
+  EXPECT_EQ((*second)->status, command_status::esme_rbindfail);
+  EXPECT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(auth.counters().refused_busy, 1u);
+  run_checks();
+  EXPECT_EQ((*first)->status, command_status::esme_rinvpaswd);
+}
+
+TEST_F(authenticator_test, other_accounts_are_not_queued_behind_a_guessers_check) {
+  ASSERT_EQ(bind("other", "pw2", "10.0.0.9"), command_status::esme_rok);
+  auto guess = start("acme", "guess1");
+  ASSERT_FALSE(guess->has_value());  // its check is pending
+  // A remembered password of another account: answered at once.
+  auto other = start("other", "pw2", "10.0.0.9");
+  ASSERT_TRUE(other->has_value());
+  EXPECT_EQ((*other)->status, command_status::esme_rok);
+  // A new one: its own check, not behind the guesser's verdict.
+  auto third = start("third", "pw3", "10.0.0.9");
+  EXPECT_EQ(jobs.size(), 2u);
+  jobs.back()();
+  jobs.pop_back();
+  ASSERT_TRUE(third->has_value());
+  EXPECT_EQ((*third)->status, command_status::esme_rok);
+  EXPECT_FALSE(guess->has_value());
+  run_checks();
+}
+
+TEST_F(authenticator_test, one_address_has_at_most_two_checks_in_flight) {
+  auto a = start("acme", "x", "10.9.9.9");
+  auto b = start("other", "y", "10.9.9.9");
+  auto c = start("third", "z", "10.9.9.9");
+  ASSERT_TRUE(c->has_value());
+  EXPECT_EQ((*c)->status, command_status::esme_rbindfail);
+  EXPECT_EQ(jobs.size(), 2u);
+  // Another address is not affected.
+  auto d = start("third", "pw3", "10.1.1.1");
+  EXPECT_EQ(jobs.size(), 3u);
+  run_checks();
+  EXPECT_EQ((*d)->status, command_status::esme_rok);
+}
+
+TEST_F(authenticator_test, one_mistake_is_free_then_checks_wait_a_delay) {
+  ASSERT_EQ(bind("acme", "guess1"), command_status::esme_rinvpaswd);
+  ASSERT_EQ(bind("acme", "guess2"), command_status::esme_rinvpaswd);  // at once
+  // Within 100 ms: refused without a check, from anywhere (the system_id is delayed).
+  EXPECT_EQ(bind("acme", "secret", "10.0.0.7"), command_status::esme_rbindfail);
+  now += std::chrono::milliseconds(99);
+  EXPECT_EQ(bind("acme", "secret", "10.0.0.7"), command_status::esme_rbindfail);
+  now += std::chrono::milliseconds(1);
+  EXPECT_EQ(bind("acme", "secret", "10.0.0.7"), command_status::esme_rok);
+  EXPECT_EQ(slow_checks(), 3u);
+}
+
+TEST_F(authenticator_test, a_mistake_then_the_right_password_binds_at_once) {
+  ASSERT_EQ(bind("acme", "typo"), command_status::esme_rinvpaswd);
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rok);
+}
+
+TEST_F(authenticator_test, a_lockout_refuses_even_the_right_password_without_a_check) {
+  for (int i = 0; i < 3; ++i) {  // lockout_after = 3
+    ASSERT_EQ(bind("acme", "guess" + std::to_string(i)), command_status::esme_rinvpaswd) << i;
+    now += std::chrono::seconds(1);
+  }
+  EXPECT_GE(auth.counters().lockouts, 1u);
+  const auto checks = slow_checks();
+  now += std::chrono::seconds(30);
+  EXPECT_EQ(bind("acme", "secret", "10.0.0.50"), command_status::esme_rbindfail);
+  // A remembered wrong password still gets the contract's status.
+  EXPECT_EQ(bind("acme", "guess0", "10.0.0.50"), command_status::esme_rinvpaswd);
+  EXPECT_EQ(slow_checks(), checks);
+  now += std::chrono::seconds(31);  // the lockout is over
+  EXPECT_EQ(bind("acme", "secret", "10.0.0.50"), command_status::esme_rok);
+}
+
+TEST_F(authenticator_test, a_locked_out_address_cannot_bind_other_accounts_but_others_can) {
+  ASSERT_EQ(bind("other", "pw2", "10.0.0.8"), command_status::esme_rok);
+  // Unknown system_ids are not failures (no hash, nothing guessed).
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(bind("nobody" + std::to_string(i), "x", "10.6.6.6"), command_status::esme_rinvsysid);
+  }
+  // Wrong passwords of any account are.
+  for (const char* id : {"acme", "third", "acme"}) {
+    ASSERT_EQ(bind(id, "guess" + std::to_string(now.time_since_epoch().count()), "10.6.6.6"),
+              command_status::esme_rinvpaswd)
+        << id;
+    now += std::chrono::seconds(1);  // past each delay of the system_id
+  }
+  EXPECT_EQ(bind("other", "pw2", "10.6.6.6"), command_status::esme_rbindfail);
+  EXPECT_EQ(bind("nobody", "x", "10.6.6.6"), command_status::esme_rbindfail);
+  EXPECT_EQ(bind("other", "pw2", "10.0.0.8"), command_status::esme_rok);
+  EXPECT_EQ(auth.counters().refused_blocked, 2u);
+}
+
+TEST_F(authenticator_test, a_password_change_forgets_the_remembered_ones) {
+  ASSERT_EQ(bind("acme", "secret"), command_status::esme_rok);
   registry.unbind("acme");
   accounts.set_password_hash("acme", quick_hash("newpw"));
-  EXPECT_EQ(bind("acme", "secret", false).status, command_status::esme_rbindfail);
-  EXPECT_EQ(bind("acme", "secret").status, command_status::esme_rinvpaswd);
-  EXPECT_EQ(bind("acme", "newpw").status, command_status::esme_rok);
+  now += std::chrono::seconds(1);
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rinvpaswd);
+  now += std::chrono::seconds(1);
+  EXPECT_EQ(bind("acme", "newpw"), command_status::esme_rok);
+  EXPECT_EQ(slow_checks(), 3u);
 }
 
 }  // namespace

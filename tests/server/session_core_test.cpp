@@ -294,7 +294,97 @@ TEST_F(session_core_test, an_unanswered_deliver_sm_times_out_after_30_seconds) {
   ASSERT_EQ(events.acks.size(), 1u);
   EXPECT_EQ(events.acks[0].sequence_number, seq);
   EXPECT_NE(events.acks[0].status, command_status::esme_rok);
+  EXPECT_TRUE(events.acks[0].timed_out);
   EXPECT_EQ(core.free_window(), 2u);
+}
+
+TEST_F(session_core_test, an_answered_deliver_sm_is_not_a_timeout_even_with_an_error) {
+  bind_as(server::bind_kind::receiver);
+  const auto seq = core.send_deliver_sm(smpp::deliver_sm{}, t0, wire);
+  const auto events =
+      feed(smpp::make_pdu(smpp::deliver_sm_resp{}, seq, command_status::esme_rsyserr));
+  ASSERT_EQ(events.acks.size(), 1u);
+  EXPECT_EQ(events.acks[0].status, command_status::esme_rsyserr);
+  EXPECT_FALSE(events.acks[0].timed_out);
+}
+
+// A core whose limit is 3 protocol errors per 60 s.
+class protocol_error_test : public session_core_test {
+ protected:
+  static server::session_settings strict() {
+    server::session_settings s;
+    s.max_protocol_errors = 3;
+    return s;
+  }
+  session_core strict_core{strict(), gate, t0};
+  server::session_events unknown(std::uint32_t sequence, steady_time now = t0) {
+    return strict_core.on_pdu(
+        smpp::make_pdu(smpp::unknown_pdu{command_id{0x00000099}, {}}, sequence), now, wall0, wire);
+  }
+};
+
+TEST_F(protocol_error_test, unsupported_commands_are_protocol_errors_of_their_own_kind) {
+  const auto events = unknown(1);
+  EXPECT_TRUE(events.protocol_error);
+  EXPECT_EQ(events.kind, "unsupported command");
+  EXPECT_FALSE(events.close);
+  EXPECT_EQ(strict_core.protocol_errors(), 1u);
+}
+
+TEST_F(protocol_error_test, a_response_to_nothing_is_a_protocol_error) {
+  const auto events =
+      strict_core.on_pdu(smpp::make_pdu(smpp::deliver_sm_resp{}, 77), t0, wall0, wire);
+  EXPECT_TRUE(events.protocol_error);
+  EXPECT_EQ(events.kind, "unexpected response");
+}
+
+TEST_F(protocol_error_test, an_undecodable_pdu_is_a_protocol_error) {
+  smpp::decode_error error{};
+  error.command_id = command_id::submit_sm;
+  error.sequence_number = 5;
+  error.status = command_status::esme_rinvoptparstream;
+  error.field = "tlvs";
+  const auto events = strict_core.on_decode_error(error, t0, wire);
+  EXPECT_TRUE(events.protocol_error);
+  EXPECT_EQ(events.kind, "undecodable PDU");
+  EXPECT_FALSE(events.close);
+}
+
+TEST_F(protocol_error_test, one_error_more_than_the_limit_answers_then_closes) {
+  for (std::uint32_t i = 1; i <= 3; ++i) EXPECT_FALSE(unknown(i).close);
+  const auto events = unknown(4);
+  EXPECT_TRUE(events.close);
+  EXPECT_NE(events.reason.find("more than 3 protocol errors within 60 s"), std::string::npos)
+      << events.reason;
+  EXPECT_EQ(strict_core.state(), session_state::closed);
+  const auto out = sent(wire);
+  ASSERT_EQ(out.size(), 4u);  // the last one is still answered before the close
+  EXPECT_EQ(out[3].command_id(), command_id::generic_nack);
+  EXPECT_EQ(out[3].sequence_number, 4u);
+}
+
+TEST_F(protocol_error_test, errors_spread_over_periods_do_not_close) {
+  for (std::uint32_t i = 0; i < 12; ++i) {
+    EXPECT_FALSE(unknown(i + 1, t0 + std::chrono::seconds(i * 20)).close) << i;
+  }
+  EXPECT_EQ(strict_core.protocol_errors(), 12u);
+}
+
+TEST_F(protocol_error_test, refused_requests_that_are_well_formed_are_not_protocol_errors) {
+  const auto events = strict_core.on_pdu(smpp::make_pdu(valid_submit(), 9), t0, wall0, wire);
+  EXPECT_FALSE(events.protocol_error);
+  EXPECT_EQ(events.kind, "submit_sm without a transmitter bind");
+  EXPECT_EQ(strict_core.protocol_errors(), 0u);
+}
+
+TEST_F(session_core_test, no_limit_when_max_protocol_errors_is_0) {
+  server::session_settings s;
+  s.max_protocol_errors = 0;
+  session_core lenient{s, gate, t0};
+  for (std::uint32_t i = 1; i <= 1000; ++i) {
+    ASSERT_FALSE(lenient.on_pdu(smpp::make_pdu(smpp::query_sm{}, i), t0, wall0, wire).close);
+  }
+  EXPECT_EQ(lenient.protocol_errors(), 1000u);
 }
 
 TEST_F(session_core_test, server_unbind_waits_for_unbind_resp) {
