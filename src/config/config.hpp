@@ -86,6 +86,41 @@ struct simulator_config {
   std::vector<simulator_rule> rules;
 };
 
+// [[carrier]]: an upstream SMSC that smppd binds to as an ESME (contract, "Carriers").
+struct carrier_config {
+  std::string name;             // unique, [a-z0-9_-]+; "simulator" is the built-in one
+  std::vector<endpoint> hosts;  // tried in order; back to the first when it answers again
+  bool tls = false;
+  bool tls_verify = true;
+  std::filesystem::path tls_ca;  // resolved against the config file's folder; empty = system
+  std::string system_id;
+  std::string password;
+  std::string system_type;
+  std::string bind = "trx";  // "trx" or "tx+rx"
+  std::uint32_t sessions = 1;
+  std::uint32_t window = 10;
+  std::uint32_t max_mps = 0;  // 0 = no limit
+  std::uint32_t enquire_link_interval_s = 30;
+  std::uint32_t response_timeout_s = 30;
+  std::uint32_t reconnect_delay_s = 5;
+  std::string long_messages = "udh";  // "udh" or "payload"
+  std::uint32_t max_queue = 1000000;
+};
+
+// [[route]]: first match in file order wins; an empty list matches anything.
+struct route_config {
+  std::vector<std::string> prefixes;  // destination prefixes (digits)
+  std::vector<std::string> accounts;  // system_ids
+  std::vector<std::string> classes;   // message classes (TLV 0x2900)
+  std::vector<std::string> carriers;  // names of [[carrier]]s or "simulator", in order
+};
+
+// [[mo_route]]: inbound messages to an account; the longest matching prefix wins.
+struct mo_route_config {
+  std::vector<std::string> prefixes;  // the MO's destination address; empty = any
+  std::string account;
+};
+
 struct config {
   std::filesystem::path file;  // where it was loaded from; relative paths hang off its folder
   node_config node;
@@ -94,6 +129,9 @@ struct config {
   dlr_config dlr;
   http_config http;
   simulator_config simulator;
+  std::vector<carrier_config> carriers;
+  std::vector<route_config> routes;
+  std::vector<mo_route_config> mo_routes;
 };
 
 // Parses and validates; throws config_error.
