@@ -4,9 +4,11 @@
 # transceivers, window 64, registered_delivery 1). Prints the load tool's JSON summary, the
 # CPU seconds each server thread used and the server's resident memory every 5 s.
 #
-#   bench/end_to_end.sh [COUNT] [full|normal|memory|discard] [extra smppd bench options]
+#   bench/end_to_end.sh [COUNT] [full|normal|memory|discard|carrier] [extra smppd bench options]
 # "memory" serves with --memory-store: the same path with the disk taken out (the ceiling);
 # "discard" the SMPP front alone (serve --discard, no receipts: run it with RD=0).
+# "carrier" routes every message to an upstream carrier: build/bench/smppd_responder with
+# receipts (4 sessions, window 64), the rest as "full".
 # RD=0 submits without registered_delivery (no receipts); default 1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,12 +20,15 @@ serve_flags=()
 if [ "$durability" = discard ]; then
   serve_flags=(--discard)
   durability=full
+elif [ "$durability" = carrier ]; then
+  upstream=1
+  durability=full
 elif [ "$durability" = memory ]; then
   serve_flags=(--memory-store)
   durability=full
 fi
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; cp "$work/serve.log" /tmp/last-serve.log; rm -rf "$work"' EXIT
+trap 'kill "$pid" ${responder:-} 2>/dev/null || true; wait "$pid" 2>/dev/null || true; cp "$work/serve.log" /tmp/last-serve.log; rm -rf "$work"' EXIT
 
 cat > "$work/smppd.toml" <<TOML
 [node]
@@ -40,10 +45,29 @@ durability = "$durability"
 default_status = "DELIVRD"
 default_delay_ms = 0
 TOML
+if [ -n "${upstream:-}" ]; then
+  "$here/build/bench/smppd_responder" --receipts > "$work/responder.out" &
+  responder=$!
+  for _ in $(seq 100); do grep -q listening "$work/responder.out" && break; sleep 0.05; done
+  cat >> "$work/smppd.toml" <<TOML
+[[carrier]]
+name = "upstream"
+hosts = ["$(awk '/listening/{print $2}' "$work/responder.out")"]
+system_id = "bench"
+password = "secret"
+sessions = 4
+window = 64
+[[route]]
+carriers = ["upstream"]
+TOML
+fi
 "$smppd" account add bench --password secret --config "$work/smppd.toml" >/dev/null
 ${SERVER_PRELOAD:+env LD_PRELOAD=$SERVER_PRELOAD} "$smppd" serve --config "$work/smppd.toml" "${serve_flags[@]}" 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/var/listening.json" ] && break; sleep 0.05; done
+if [ -n "${upstream:-}" ]; then
+  for _ in $(seq 200); do [ "$(grep -c 'session [0-9]* bound' "$work/serve.log")" -ge 4 ] && break; sleep 0.05; done
+fi
 
 cpu() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
 switches() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^voluntary_ctxt_switches/{print $2}' "$t/status")"; done | sort; }

@@ -15,6 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       again.enroute(*e);
     } else if (auto* f = std::get_if<core::message_finished>(&step)) {
       again.finished(*f, f->receipt ? f->receipt->receipt_id : 0);
+    } else if (auto* m = std::get_if<core::mo_received>(&step)) {
+      again.mo_received(m->mo, m->mo.receipt_id);
     } else {
       again.receipt_removed(std::get<core::receipt_acknowledged>(step).receipt_id);
     }

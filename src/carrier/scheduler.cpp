@@ -145,8 +145,8 @@ void scheduler::add_in_flight(core::message_record message, const verdict& v, wa
   const auto shared = std::make_shared<const core::message_record>(std::move(message));
   const std::uint64_t id = shared->id;
   if (v.enroute_first) {
-    heap_push(in_flight_,
-              pending{now, sequence_++, outcome{id, dlr::receipt_status::enroute, 0, now, shared}});
+    heap_push(in_flight_, pending{now, sequence_++,
+                                  outcome{id, dlr::receipt_status::enroute, 0, now, shared, {}}});
   }
   const wall_time verdict_at = now + v.delay;
   // The carrier gives up at the validity_period; an intermediate verdict never ends by
@@ -157,15 +157,15 @@ void scheduler::add_in_flight(core::message_record message, const verdict& v, wa
   if (expires_at && verdict_at > *expires_at) {
     heap_push(in_flight_,
               pending{*expires_at, sequence_++,
-                      outcome{id, dlr::receipt_status::expired, 0, *expires_at, shared}});
+                      outcome{id, dlr::receipt_status::expired, 0, *expires_at, shared, {}}});
     return;
   }
-  heap_push(in_flight_,
-            pending{verdict_at, sequence_++, outcome{id, v.status, v.error, verdict_at, shared}});
+  heap_push(in_flight_, pending{verdict_at, sequence_++,
+                                outcome{id, v.status, v.error, verdict_at, shared, {}}});
   if (!dlr::is_final(v.status)) {
     heap_push(in_flight_,
               pending{*expires_at, sequence_++,
-                      outcome{id, dlr::receipt_status::expired, 0, *expires_at, shared}});
+                      outcome{id, dlr::receipt_status::expired, 0, *expires_at, shared, {}}});
   }
 }
 

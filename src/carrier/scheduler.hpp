@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,6 +30,8 @@ struct outcome {
   std::uint32_t error = 0;  // gateway error code
   wall_time done_at{};
   std::shared_ptr<const core::message_record> message;
+  // Runs on the engine's thread once the report is durable (answers an upstream receipt).
+  std::function<void()> after_durable;
 
   bool is_final() const noexcept { return dlr::is_final(status); }
 };

@@ -544,7 +544,8 @@ void session::handle_request(const smpp::pdu_header& header, std::span<const std
                                header.sequence_number, out_);
       close_after_flush(make_error_code(errc::unbound_by_peer));
       return;
-    case command_id::deliver_sm: {
+    case command_id::deliver_sm:
+    case command_id::data_sm: {
       ++stats_.delivers;
       auto decoded = smpp::decode(frame);
       if (!decoded) {
@@ -559,13 +560,7 @@ void session::handle_request(const smpp::pdu_header& header, std::span<const std
         delivers_.push_back(std::move(*decoded));
         notify_all(deliver_waiters_);
       }
-      if (!answer) return;
-      if (*answer == smpp::command_status::esme_rok) {
-        smpp::encode(smpp::make_pdu(smpp::deliver_sm_resp{}, header.sequence_number), out_);
-      } else {
-        smpp::encode_header_only(command_id::deliver_sm_resp, *answer, header.sequence_number,
-                                 out_);
-      }
+      if (answer) encode_deliver_response(header.command_id, header.sequence_number, *answer);
       return;
     }
     default:
@@ -574,6 +569,24 @@ void session::handle_request(const smpp::pdu_header& header, std::span<const std
                                smpp::command_status::esme_rinvcmdid, header.sequence_number, out_);
       return;
   }
+}
+
+void session::encode_deliver_response(smpp::command_id request, std::uint32_t sequence_number,
+                                      smpp::command_status status) {
+  if (status != smpp::command_status::esme_rok) {
+    smpp::encode_header_only(smpp::response_id(request), status, sequence_number, out_);
+  } else if (request == smpp::command_id::data_sm) {
+    smpp::encode(smpp::make_pdu(smpp::data_sm_resp{}, sequence_number), out_);
+  } else {
+    smpp::encode(smpp::make_pdu(smpp::deliver_sm_resp{}, sequence_number), out_);
+  }
+}
+
+void session::respond(smpp::command_id request, std::uint32_t sequence_number,
+                      smpp::command_status status) {
+  if (state_ != state::bound && state_ != state::unbinding) return;
+  encode_deliver_response(request, sequence_number, status);
+  wake_writer();
 }
 
 }  // namespace smppd::client

@@ -68,8 +68,10 @@ struct response_event {
   steady_time received_at{};
 };
 
-// What to answer a deliver_sm with; nullopt sends no response at all (tests of the server's
-// retry). Without a handler, delivers are queued for receive_deliver() and answered ESME_ROK.
+// What to answer a deliver_sm or data_sm with; nullopt sends no response now: the caller
+// answers later with session::respond() (once what it carries is durable), or never (tests
+// of the server's retry). Without a handler, delivers are queued for receive_deliver() and answered
+// ESME_ROK.
 using deliver_handler = std::function<std::optional<smpp::command_status>(const smpp::pdu&)>;
 using response_handler = std::function<void(const response_event&)>;
 using closed_handler = std::function<void(std::error_code)>;
@@ -146,6 +148,10 @@ class session : public std::enable_shared_from_this<session> {
 
   // unbind, wait for unbind_resp (response_timeout), then close. Empty on a clean unbind.
   asio::awaitable<std::error_code> unbind();
+  // The deferred answer to a deliver_sm or data_sm whose handler returned nullopt; dropped
+  // when the session is no longer bound (the peer sends it again).
+  void respond(smpp::command_id request, std::uint32_t sequence_number,
+               smpp::command_status status);
   // Closes at once; requests in flight fail with errc::connection_closed.
   void close(std::error_code reason = make_error_code(errc::closed_locally));
   // Returns when the session has closed.
@@ -168,6 +174,8 @@ class session : public std::enable_shared_from_this<session> {
   void handle_request(const smpp::pdu_header& header, std::span<const std::uint8_t> frame);
   void finish(const pending_request& request, std::error_code error, const smpp::pdu* response,
               steady_time now);
+  void encode_deliver_response(smpp::command_id request, std::uint32_t sequence_number,
+                               smpp::command_status status);
   void wake_writer();
   void notify_all(std::vector<asio::steady_timer*>& list);
   asio::awaitable<void> sleep_until_notified(std::vector<asio::steady_timer*>& list,

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <limits>
@@ -140,7 +141,93 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::file
   return base / p;
 }
 
+carrier_config read_carrier(const toml::table& table) {
+  table_reader r(table, "carrier");
+  carrier_config k;
+  r.read_string("name", k.name);
+  if (const toml::node* hosts = r.take("hosts")) {
+    const toml::array* list = hosts->as_array();
+    if (list == nullptr) fail("carrier.hosts", "expected an array of \"host:port\"");
+    for (const toml::node& h : *list) {
+      if (!h.is_string()) fail("carrier.hosts", "expected an array of \"host:port\"");
+      k.hosts.push_back(parse_endpoint(*h.value<std::string>(), "carrier.hosts"));
+    }
+  }
+  r.read_bool("tls", k.tls);
+  r.read_bool("tls_verify", k.tls_verify);
+  r.read_path("tls_ca", k.tls_ca);
+  r.read_string("system_id", k.system_id);
+  r.read_string("password", k.password);
+  r.read_string("system_type", k.system_type);
+  r.read_string("bind", k.bind);
+  r.read_unsigned("sessions", k.sessions, 1, 64);
+  r.read_unsigned("window", k.window, 1, 65535);
+  r.read_unsigned("max_mps", k.max_mps);
+  r.read_unsigned("enquire_link_interval_s", k.enquire_link_interval_s, 0, 86400);
+  r.read_unsigned("response_timeout_s", k.response_timeout_s, 1, 3600);
+  r.read_unsigned("reconnect_delay_s", k.reconnect_delay_s, 1, 3600);
+  r.read_string("long_messages", k.long_messages);
+  r.read_unsigned("max_queue", k.max_queue, 1);
+  r.reject_unknown();
+  return k;
+}
+
+bool is_carrier_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+  });
+}
+
+void validate_carriers(const config& c) {
+  std::set<std::string> names;
+  for (const auto& k : c.carriers) {
+    const std::string key = "carrier \"" + k.name + "\"";
+    if (!is_carrier_name(k.name))
+      fail("carrier.name", "expected [a-z0-9_-]+, got \"" + k.name + "\"");
+    if (k.name == "simulator") fail("carrier.name", "\"simulator\" is the built-in carrier");
+    if (!names.insert(k.name).second) fail("carrier.name", "\"" + k.name + "\" is defined twice");
+    if (k.hosts.empty()) fail(key + ".hosts", "at least one \"host:port\"");
+    for (const auto& h : k.hosts) {
+      if (h.port == 0) fail(key + ".hosts", "port 0 is not a carrier's port");
+    }
+    if (k.bind != "trx" && k.bind != "tx+rx") fail(key + ".bind", "expected \"trx\" or \"tx+rx\"");
+    if (k.long_messages != "udh" && k.long_messages != "payload") {
+      fail(key + ".long_messages", "expected \"udh\" or \"payload\"");
+    }
+    // The SMPP 3.4 bind field sizes (section 4.1.1), NUL excluded.
+    if (k.system_id.empty() || k.system_id.size() > 15)
+      fail(key + ".system_id", "1 to 15 characters");
+    if (k.password.size() > 8) fail(key + ".password", "at most 8 characters");
+    if (k.system_type.size() > 12) fail(key + ".system_type", "at most 12 characters");
+  }
+  for (const auto& r : c.routes) {
+    if (r.carriers.empty()) fail("route.carriers", "at least one carrier");
+    for (const auto& name : r.carriers) {
+      if (name != "simulator" && !names.contains(name)) {
+        fail("route.carriers", "no [[carrier]] named \"" + name + "\"");
+      }
+    }
+    for (const auto& p : r.prefixes) {
+      if (p.empty() || !all_digits(p)) fail("route.prefixes", "must be digits, got \"" + p + "\"");
+    }
+    for (const auto& cls : r.classes) {
+      if (std::find(c.smpp.message_classes.begin(), c.smpp.message_classes.end(), cls) ==
+          c.smpp.message_classes.end()) {
+        fail("route.classes", "\"" + cls + "\" is not in smpp.message_classes");
+      }
+    }
+  }
+  for (const auto& r : c.mo_routes) {
+    if (r.account.empty()) fail("mo_route.account", "an account's system_id is required");
+    for (const auto& p : r.prefixes) {
+      if (p.empty() || !all_digits(p))
+        fail("mo_route.prefixes", "must be digits, got \"" + p + "\"");
+    }
+  }
+}
+
 void validate(config& c) {
+  validate_carriers(c);
   if (c.smpp.window == 0) fail("smpp.window", "must be at least 1");
   if (c.smpp.max_pdu_bytes < 16) fail("smpp.max_pdu_bytes", "must be at least 16");
   if (c.smpp.enquire_link_timeout_s == 0) fail("smpp.enquire_link_timeout_s", "must be positive");
@@ -253,9 +340,35 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
       }
     }
   });
+  if (const toml::array* carriers = root.table_array("carrier")) {
+    for (const toml::node& node : *carriers) c.carriers.push_back(read_carrier(*node.as_table()));
+  }
+  if (const toml::array* routes = root.table_array("route")) {
+    for (const toml::node& node : *routes) {
+      table_reader r(*node.as_table(), "route");
+      route_config route;
+      r.read_strings("prefixes", route.prefixes);
+      r.read_strings("accounts", route.accounts);
+      r.read_strings("classes", route.classes);
+      r.read_strings("carriers", route.carriers);
+      r.reject_unknown();
+      c.routes.push_back(std::move(route));
+    }
+  }
+  if (const toml::array* routes = root.table_array("mo_route")) {
+    for (const toml::node& node : *routes) {
+      table_reader r(*node.as_table(), "mo_route");
+      mo_route_config route;
+      r.read_strings("prefixes", route.prefixes);
+      r.read_string("account", route.account);
+      r.reject_unknown();
+      c.mo_routes.push_back(std::move(route));
+    }
+  }
   root.reject_unknown();
 
   const std::filesystem::path base = file.parent_path();
+  for (auto& carrier : c.carriers) carrier.tls_ca = resolve(base, carrier.tls_ca);
   c.node.data_dir = resolve(base, c.node.data_dir);
   c.smpp.tls_cert = resolve(base, c.smpp.tls_cert);
   c.smpp.tls_key = resolve(base, c.smpp.tls_key);

@@ -70,12 +70,18 @@ struct receipt_acknowledged {
   std::uint64_t receipt_id = 0;
 };
 
-using message_step =
-    std::variant<message_accepted, message_enroute, message_finished, receipt_acknowledged>;
+// An MO from a carrier, queued for its account's receivers like a receipt (an id assigned,
+// the same cap and retention) until acknowledged.
+struct mo_received {
+  receipt_record mo;
+};
+
+using message_step = std::variant<message_accepted, message_enroute, message_finished,
+                                  receipt_acknowledged, mo_received>;
 
 struct step_result {
   std::error_code ec;            // empty = durable
-  std::uint64_t receipt_id = 0;  // message_finished with a receipt: the id it was given
+  std::uint64_t receipt_id = 0;  // message_finished with a receipt, mo_received: its id
 };
 
 // Where a page of waiting messages ended (priority order: highest first, then by id).

@@ -56,8 +56,10 @@ struct message_record : smpp::submit_request {
   friend bool operator==(const message_record&, const message_record&) = default;
 };
 
-// A receipt waiting for a receiver's deliver_sm_resp. The deliver_sm is built from these
-// fields when it is sent, so a receipt is small and self-contained.
+// A deliver_sm waiting for a receiver's deliver_sm_resp: a delivery receipt, or an MO from
+// a carrier (esm_class without 0x04; then `text` holds its payload octets as received and
+// message_id, message_state and network_error are 0). The deliver_sm is built from these
+// fields when it is sent, so a record is small and self-contained.
 struct receipt_record {
   std::uint64_t receipt_id = 0;  // assigned by the store, increasing
   std::string system_id;
@@ -73,6 +75,10 @@ struct receipt_record {
   std::string destination_addr;
   std::vector<std::uint8_t> user_message_reference;
   wall_time created_at{};
+  std::uint8_t esm_class = 0x04;  // 0x04 a receipt; 0x00 or 0x40 (UDH) an MO
+  std::uint8_t data_coding = 0;
+
+  bool is_mo() const noexcept { return (esm_class & 0x04) == 0; }
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
@@ -90,6 +96,9 @@ struct receipt_record {
     v("destination_addr", self.destination_addr);
     v("user_message_reference", self.user_message_reference);
     v("created_at", self.created_at);
+    // Last, and optional in older journals (before MO): see store/journal.
+    v("esm_class", self.esm_class);
+    v("data_coding", self.data_coding);
   }
   friend bool operator==(const receipt_record&, const receipt_record&) = default;
 };

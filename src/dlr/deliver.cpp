@@ -55,6 +55,7 @@ std::optional<core::receipt_record> receipt_for(const core::message_record& mess
 }
 
 smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt) {
+  if (receipt.is_mo()) return make_mo_deliver_sm(receipt);
   smpp::deliver_sm pdu;
   pdu.source_addr_ton = receipt.source_addr_ton;
   pdu.source_addr_npi = receipt.source_addr_npi;
@@ -77,6 +78,25 @@ smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt) {
   }
   if (!receipt.user_message_reference.empty()) {
     pdu.tlvs.set(smpp::tlv_tag::user_message_reference, receipt.user_message_reference);
+  }
+  return pdu;
+}
+
+smpp::deliver_sm make_mo_deliver_sm(const core::receipt_record& mo) {
+  smpp::deliver_sm pdu;
+  pdu.source_addr_ton = mo.source_addr_ton;
+  pdu.source_addr_npi = mo.source_addr_npi;
+  pdu.source_addr.assign(mo.source_addr);  // at most 20 characters: checked on arrival
+  pdu.dest_addr_ton = mo.dest_addr_ton;
+  pdu.dest_addr_npi = mo.dest_addr_npi;
+  pdu.destination_addr.assign(mo.destination_addr);
+  pdu.esm_class = mo.esm_class;
+  pdu.data_coding = mo.data_coding;
+  const std::span<const std::uint8_t> payload(reinterpret_cast<const std::uint8_t*>(mo.text.data()),
+                                              mo.text.size());
+  if (!pdu.short_message.assign(payload)) pdu.tlvs.set(smpp::tlv_tag::message_payload, payload);
+  if (!mo.user_message_reference.empty()) {
+    pdu.tlvs.set(smpp::tlv_tag::user_message_reference, mo.user_message_reference);
   }
   return pdu;
 }

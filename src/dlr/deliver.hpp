@@ -43,6 +43,12 @@ std::optional<core::receipt_record> receipt_for(const core::message_record& mess
 // TLVs receipted_message_id (0x001E), message_state (0x0427), network_error_code (0x0423:
 // GSM, then err = error & 0xFFF as 2 octets, as in the text) when there is an error, and
 // user_message_reference (0x0204) exactly as submitted when there was one.
+// An MO record (receipt.is_mo()) goes as make_mo_deliver_sm says.
 smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt);
+
+// The deliver_sm carrying an MO: source, destination, esm_class and data_coding as stored,
+// the payload in short_message up to 254 octets, else in message_payload (0x0424);
+// user_message_reference when it came with one; no receipt TLVs.
+smpp::deliver_sm make_mo_deliver_sm(const core::receipt_record& mo);
 
 }  // namespace smppd::dlr

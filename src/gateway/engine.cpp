@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <asio/post.hpp>
+#include <future>
 
 #include "dlr/deliver.hpp"
 
@@ -14,6 +15,9 @@ namespace {}  // namespace
 engine_settings make_engine_settings(const config::config& cfg) {
   engine_settings s;
   s.receipts = dlr::make_dispatcher_settings(cfg.dlr);
+  s.carriers = cfg.carriers;
+  s.routes = cfg.routes;
+  s.mo_routes = cfg.mo_routes;
   return s;
 }
 
@@ -32,6 +36,11 @@ engine::engine(core::message_store& store, const config::simulator_config& simul
       dispatcher_(settings.receipts) {
   next_housekeeping_ = clock_.now() + settings_.housekeeping_interval;
   next_stats_ = clock_.now() + settings_.stats_interval;
+  if (!settings_.carriers.empty() || !settings_.routes.empty()) {
+    pipeline_ = std::make_unique<carrier_pipeline>(
+        io_.get_executor(), settings_.carriers, settings_.routes, settings_.mo_routes,
+        settings_.pipeline, make_pipeline_hooks(), log_, clock_);
+  }
 }
 
 engine::~engine() { stop(); }
@@ -40,7 +49,11 @@ recovery engine::recover() {
   recovery r;
   auto messages = store_.unfinished_messages();
   r.messages = messages.size();
-  for (auto& m : messages) scheduler_.add(std::move(m));
+  for (auto& m : messages) {
+    // With the carrier under its upstream ids: its receipts are awaited, not sent again.
+    if (pipeline_ && !m.upstream_id.empty() && pipeline_->resume(m)) continue;
+    scheduler_.add(std::move(m));
+  }
   auto receipts = store_.pending_receipts(
       std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention));
   r.receipts = receipts.size();
@@ -56,7 +69,10 @@ void engine::start() {
   if (thread_.joinable()) return;
   next_housekeeping_ = clock_.now() + settings_.housekeeping_interval;
   next_stats_ = clock_.now() + settings_.stats_interval;
-  asio::post(io_, [this] { turn(); });
+  asio::post(io_, [this] {
+    if (pipeline_) pipeline_->start();
+    turn();
+  });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "smppd-engine");
     io_.run();
@@ -76,6 +92,16 @@ void engine::tick() {
 
 void engine::stop() {
   if (thread_.joinable()) {
+    if (pipeline_) {
+      // Closed on their own thread; what was with a carrier unanswered is sent again at
+      // the next start (at least once).
+      std::promise<void> stopped;
+      asio::post(io_, [&] {
+        pipeline_->stop();
+        stopped.set_value();
+      });
+      stopped.get_future().wait();
+    }
     work_.reset();
     io_.stop();
     thread_.join();
@@ -87,6 +113,12 @@ void engine::stop() {
 // ---- the SMPP side -------------------------------------------------------------------
 
 void engine::accept(core::message_record record, std::function<void(smpp::command_status)> done) {
+  if (pipeline_) {
+    if (const auto refused = pipeline_->admit(record)) {
+      done(*refused);
+      return;
+    }
+  }
   record.parts =
       static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
   std::vector<core::message_step> steps;
@@ -192,6 +224,7 @@ void engine::turn() {
     std::swap(work, inbox_);
   }
   auto now = clock_.now();
+  for (auto& after : work.after_durable) after();
   for (auto& m : work.messages) scheduler_.add(std::move(m));
   if (!work.failed.empty()) {
     if (retry_outcomes_.empty()) retry_outcomes_at_ = now + settings_.outcome_retry;
@@ -216,14 +249,22 @@ void engine::turn() {
   for (auto& m : scheduler_.expired(now)) {
     const auto at = m.validity_period.value_or(now);
     const auto id = m.id;
-    record({id, dlr::receipt_status::expired, 0, at,
-            std::make_shared<const core::message_record>(std::move(m))});
+    record({id,
+            dlr::receipt_status::expired,
+            0,
+            at,
+            std::make_shared<const core::message_record>(std::move(m)),
+            {}});
   }
   auto due = scheduler_.due(now, settings_.max_due_per_turn);
   for (auto& m : due) {
-    const auto verdict = simulator_.decide(m);
-    scheduler_.add_in_flight(std::move(m), verdict, now);
+    if (pipeline_ && pipeline_->routes_messages()) {
+      pipeline_->add(std::move(m));
+    } else {
+      to_simulator(std::move(m), now);
+    }
   }
+  if (pipeline_) pipeline_->pump();
   for (auto& o : scheduler_.completed(now)) record(std::move(o));
 
   if (!retry_outcomes_.empty() && now >= retry_outcomes_at_) {
@@ -264,6 +305,8 @@ void engine::write_outcomes() {
           continue;
         }
         if (outcomes[i].is_final()) ++final_outcomes;
+        if (outcomes[i].after_durable)
+          in.after_durable.push_back(std::move(outcomes[i].after_durable));
         auto& receipt = std::get<core::message_finished>(written[i]).receipt;
         if (receipt && results[i].receipt_id != 0) in.receipts.push_back(std::move(*receipt));
       }
@@ -322,6 +365,12 @@ void engine::log_stats(wall_time now) {
       c.refused - last_stats_.refused, c.final_outcomes - last_stats_.final_outcomes,
       c.receipts_acked - last_stats_.receipts_acked, scheduler_.waiting() + scheduler_.in_flight(),
       pending_receipts());
+  if (pipeline_) {
+    for (const auto& k : pipeline_->counts()) {
+      log_->info("carrier {}: {} sessions bound, {} messages waiting, {} in flight", k.name,
+                 k.bound_sessions, k.waiting, k.in_flight);
+    }
+  }
   last_stats_ = c;
 }
 
@@ -369,6 +418,10 @@ void engine::dispatch() {
 
 void engine::arm_timer() {
   auto next = scheduler_.next_wake();
+  if (pipeline_) {
+    const auto p = pipeline_->next_wake();
+    if (p && (!next || *p < *next)) next = p;
+  }
   {
     std::lock_guard lock(receipts_mutex_);
     const auto retry = dispatcher_.next_retry();
@@ -389,6 +442,63 @@ void engine::arm_timer() {
   timer_.expires_after(wait);
   timer_.async_wait([this](std::error_code ec) {
     if (!ec) turn();
+  });
+}
+
+void engine::to_simulator(core::message_record message, wall_time now) {
+  const auto verdict = simulator_.decide(message);
+  scheduler_.add_in_flight(std::move(message), verdict, now);
+}
+
+pipeline_hooks engine::make_pipeline_hooks() {
+  pipeline_hooks h;
+  h.record = [this](carrier::outcome o) { record(std::move(o)); };
+  h.to_simulator = [this](core::message_record m) { to_simulator(std::move(m), clock_.now()); };
+  h.write_enroute = [this](core::message_enroute step, std::function<void()> after) {
+    write_enroute(std::move(step), std::move(after));
+  };
+  h.accept_mo = [this](core::receipt_record mo, upstream::pending_reply reply) {
+    accept_mo(std::move(mo), std::move(reply));
+  };
+  // Off a turn (a response, a receipt): the outcomes it made are written by the next turn.
+  h.wake = [this] { hand_over([](inbox&) {}); };
+  h.read_waiting = [this](std::optional<core::waiting_cursor> after, std::size_t limit) {
+    return store_.waiting_messages(after, limit);
+  };
+  return h;
+}
+
+void engine::write_enroute(core::message_enroute step, std::function<void()> after_durable) {
+  std::vector<core::message_step> steps;
+  steps.emplace_back(std::move(step));
+  store_.write(std::move(steps),
+               [this, after = std::move(after_durable)](std::span<const core::step_result> results,
+                                                        std::span<core::message_step>) mutable {
+                 note_store_result(results.front().ec, "record upstream ids");
+                 // Not durable: the carrier gets no answer and sends its receipt again.
+                 if (results.front().ec || !after) return;
+                 hand_over([&](inbox& in) { in.after_durable.push_back(std::move(after)); });
+               });
+}
+
+void engine::accept_mo(core::receipt_record mo, upstream::pending_reply reply) {
+  std::vector<core::message_step> steps;
+  steps.emplace_back(core::mo_received{std::move(mo)});
+  store_.write(std::move(steps), [this, reply = std::move(reply)](
+                                     std::span<const core::step_result> results,
+                                     std::span<core::message_step> written) {
+    const auto ec = results.front().ec;
+    note_store_result(ec, "store MO");
+    hand_over([&](inbox& in) {
+      if (ec) {
+        // A temporary refusal: the carrier offers it again.
+        in.after_durable.push_back([reply] { reply.send(smpp::command_status::esme_rx_t_appn); });
+        return;
+      }
+      auto& durable = std::get<core::mo_received>(written.front()).mo;
+      in.receipts.push_back(std::move(durable));
+      in.after_durable.push_back([reply] { reply.send(smpp::command_status::esme_rok); });
+    });
   });
 }
 

@@ -39,6 +39,7 @@
 #include "core/message_store.hpp"
 #include "core/receipt_source.hpp"
 #include "dlr/dispatcher.hpp"
+#include "gateway/carrier_pipeline.hpp"
 
 namespace smppd::gateway {
 
@@ -55,6 +56,11 @@ struct engine_settings {
   std::size_t max_due_per_turn = 8192;
   // Receipts dropped for the cap: one log line per account per interval, with the count.
   std::chrono::seconds drop_log_interval{10};
+  // Upstream carriers and routes (contract, "Carriers"); none: the simulator takes all.
+  std::vector<config::carrier_config> carriers;
+  std::vector<config::route_config> routes;
+  std::vector<config::mo_route_config> mo_routes;
+  pipeline_settings pipeline;
 };
 
 engine_settings make_engine_settings(const config::config& cfg);
@@ -118,9 +124,10 @@ class engine final : public core::message_sink, public core::receipt_source {
  private:
   // Work handed to the engine thread by other threads.
   struct inbox {
-    std::vector<core::message_record> messages;  // durable, for the scheduler
-    std::vector<core::receipt_record> receipts;  // durable, for the dispatcher
-    std::vector<carrier::outcome> failed;        // not recorded: tried again later
+    std::vector<core::message_record> messages;        // durable, for the scheduler
+    std::vector<core::receipt_record> receipts;        // durable, for the dispatcher
+    std::vector<carrier::outcome> failed;              // not recorded: tried again later
+    std::vector<std::function<void()>> after_durable;  // e.g. answers to upstream receipts
     bool wake_posted = false;
   };
 
@@ -137,6 +144,10 @@ class engine final : public core::message_sink, public core::receipt_source {
   void dispatch();
   void arm_timer();
   void note_store_result(const std::error_code& ec, const char* what);
+  pipeline_hooks make_pipeline_hooks();
+  void write_enroute(core::message_enroute step, std::function<void()> after_durable);
+  void accept_mo(core::receipt_record mo, upstream::pending_reply reply);
+  void to_simulator(core::message_record message, wall_time now);
 
   core::message_store& store_;
   const wall_clock& clock_;
@@ -151,6 +162,7 @@ class engine final : public core::message_sink, public core::receipt_source {
 
   // Engine thread only.
   carrier::scheduler scheduler_;
+  std::unique_ptr<carrier_pipeline> pipeline_;  // with [[carrier]]s or [[route]]s
   std::vector<carrier::outcome> retry_outcomes_;
   std::vector<core::message_step> outcome_steps_;  // this turn's, for write_outcomes()
   std::vector<carrier::outcome> outcomes_;         // the same turn's, in the same order

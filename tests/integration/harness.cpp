@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include "support/hex.hpp"
+
 namespace smppd::testing {
 namespace {
 
@@ -289,6 +291,71 @@ bool utc_minute_between(const std::string& date, std::chrono::system_clock::time
     if (utc_minute(t) == date) return true;
   }
   return false;
+}
+
+std::string message_id_of(const smpp::pdu& resp) {
+  const auto* body = resp.get_if<smpp::submit_sm_resp>();
+  return body ? std::string(body->message_id.view()) : std::string();
+}
+
+std::string receipted_id(const smpp::pdu& p) {
+  const auto* body = p.get_if<smpp::deliver_sm>();
+  if (!body) return {};
+  const auto id = body->tlvs.get_string(smpp::tlv_tag::receipted_message_id);
+  return id ? std::string(*id) : std::string();
+}
+
+std::string text_of(const smpp::pdu& p) {
+  const auto* body = p.get_if<smpp::deliver_sm>();
+  return body ? std::string(body->short_message.view()) : std::string();
+}
+
+std::string describe(const smpp::pdu& p) {
+  const auto* d = p.get_if<smpp::deliver_sm>();
+  if (!d) return "command_id " + std::to_string(static_cast<std::uint32_t>(p.command_id()));
+  std::ostringstream out;
+  out << "deliver_sm seq=" << p.sequence_number << " src=" << int{d->source_addr_ton} << "/"
+      << int{d->source_addr_npi} << "/" << d->source_addr.view() << " dst=" << int{d->dest_addr_ton}
+      << "/" << int{d->dest_addr_npi} << "/" << d->destination_addr.view()
+      << " esm=" << int{d->esm_class} << " dcs=" << int{d->data_coding} << " text=\""
+      << d->short_message.view() << "\" tlvs=" << test_support::to_hex(d->tlvs.wire_bytes());
+  return out.str();
+}
+
+bool pump(raw_client& c, std::chrono::steady_clock::time_point deadline,
+          std::vector<smpp::pdu>& seen, std::optional<smpp::command_status> ack,
+          const std::function<bool()>& done) {
+  for (;;) {
+    if (done && done()) return true;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return true;
+    smpp::pdu p;
+    const auto outcome = c.read(p, left);
+    if (outcome == read_outcome::timeout) return true;
+    if (outcome != read_outcome::pdu) return false;
+    switch (p.command_id()) {
+      case smpp::command_id::enquire_link:
+        c.send(smpp::make_pdu(smpp::enquire_link_resp{}, p.sequence_number));
+        break;
+      case smpp::command_id::unbind:
+        c.send(smpp::make_pdu(smpp::unbind_resp{}, p.sequence_number));
+        break;
+      case smpp::command_id::deliver_sm:
+        if (ack) c.send(smpp::make_pdu(smpp::deliver_sm_resp{}, p.sequence_number, *ack));
+        seen.push_back(std::move(p));
+        break;
+      default:
+        ADD_FAILURE() << "unexpected PDU: " << describe(p);
+        break;
+    }
+  }
+}
+
+std::set<std::string> ids_of(const std::vector<smpp::pdu>& delivers) {
+  std::set<std::string> ids;
+  for (const auto& p : delivers) ids.insert(receipted_id(p));
+  return ids;
 }
 
 }  // namespace smppd::testing

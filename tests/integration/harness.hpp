@@ -7,8 +7,10 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -116,5 +118,19 @@ std::string utc_minute(std::chrono::system_clock::time_point t);
 // True when `date` (YYMMDDhhmm) is a UTC minute within [from - 1 min, to + 1 min].
 bool utc_minute_between(const std::string& date, std::chrono::system_clock::time_point from,
                         std::chrono::system_clock::time_point to);
+
+// Reading what a server sends a receiver.
+std::string message_id_of(const smpp::pdu& submit_sm_resp);
+std::string receipted_id(const smpp::pdu& deliver_sm);
+std::string text_of(const smpp::pdu& deliver_sm);
+std::string describe(const smpp::pdu& p);  // one line, for failure messages
+// Reads PDUs until `deadline` or until `done()` holds. Answers the server's enquire_link and
+// unbind; every deliver_sm is appended to `seen` and, when `ack` is set, answered with a
+// deliver_sm_resp of that status. Returns false when the connection closed.
+bool pump(raw_client& c, std::chrono::steady_clock::time_point deadline,
+          std::vector<smpp::pdu>& seen,
+          std::optional<smpp::command_status> ack = smpp::command_status::esme_rok,
+          const std::function<bool()>& done = {});
+std::set<std::string> ids_of(const std::vector<smpp::pdu>& delivers);
 
 }  // namespace smppd::testing

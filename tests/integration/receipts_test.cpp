@@ -47,75 +47,7 @@ status = "DELIVRD"
 delay_ms = 2000
 )";
 
-std::string message_id_of(const smpp::pdu& resp) {
-  const auto* body = resp.get_if<smpp::submit_sm_resp>();
-  return body ? std::string(body->message_id.view()) : std::string();
-}
-
-std::string receipted_id(const smpp::pdu& p) {
-  const auto* body = p.get_if<smpp::deliver_sm>();
-  if (!body) return {};
-  const auto id = body->tlvs.get_string(smpp::tlv_tag::receipted_message_id);
-  return id ? std::string(*id) : std::string();
-}
-
-std::string text_of(const smpp::pdu& p) {
-  const auto* body = p.get_if<smpp::deliver_sm>();
-  return body ? std::string(body->short_message.view()) : std::string();
-}
-
 std::uint64_t number(const std::string& id) { return std::stoull(id); }
-
-std::string describe(const smpp::pdu& p) {
-  const auto* d = p.get_if<smpp::deliver_sm>();
-  if (!d) return "command_id " + std::to_string(static_cast<std::uint32_t>(p.command_id()));
-  std::ostringstream out;
-  out << "deliver_sm seq=" << p.sequence_number << " src=" << int{d->source_addr_ton} << "/"
-      << int{d->source_addr_npi} << "/" << d->source_addr.view() << " dst=" << int{d->dest_addr_ton}
-      << "/" << int{d->dest_addr_npi} << "/" << d->destination_addr.view()
-      << " esm=" << int{d->esm_class} << " dcs=" << int{d->data_coding} << " text=\""
-      << d->short_message.view() << "\" tlvs=" << to_hex(d->tlvs.wire_bytes());
-  return out.str();
-}
-
-// Reads PDUs until `deadline` or until `done()` holds. Answers the server's enquire_link and
-// unbind; every deliver_sm is appended to `seen` and, when `ack` is set, answered with a
-// deliver_sm_resp of that status. Returns false when the connection closed.
-bool pump(raw_client& c, steady::time_point deadline, std::vector<smpp::pdu>& seen,
-          std::optional<command_status> ack = command_status::esme_rok,
-          const std::function<bool()>& done = {}) {
-  for (;;) {
-    if (done && done()) return true;
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
-    if (left.count() <= 0) return true;
-    smpp::pdu p;
-    const auto outcome = c.read(p, left);
-    if (outcome == read_outcome::timeout) return true;
-    if (outcome != read_outcome::pdu) return false;
-    switch (p.command_id()) {
-      case command_id::enquire_link:
-        c.send(smpp::make_pdu(smpp::enquire_link_resp{}, p.sequence_number));
-        break;
-      case command_id::unbind:
-        c.send(smpp::make_pdu(smpp::unbind_resp{}, p.sequence_number));
-        break;
-      case command_id::deliver_sm:
-        if (ack) c.send(smpp::make_pdu(smpp::deliver_sm_resp{}, p.sequence_number, *ack));
-        seen.push_back(std::move(p));
-        break;
-      default:
-        ADD_FAILURE() << "unexpected PDU: " << describe(p);
-        break;
-    }
-  }
-}
-
-std::set<std::string> ids_of(const std::vector<smpp::pdu>& delivers) {
-  std::set<std::string> ids;
-  for (const auto& p : delivers) ids.insert(receipted_id(p));
-  return ids;
-}
 
 class receipts_test : public ::testing::Test {
  protected:

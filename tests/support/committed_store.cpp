@@ -76,6 +76,8 @@ std::vector<std::uint64_t> committed_receipt_ids(const std::filesystem::path& db
       [&](core::message_step&& step) {
         if (auto* f = std::get_if<core::message_finished>(&step); f && f->receipt) {
           ids.insert(f->receipt->receipt_id);
+        } else if (auto* m = std::get_if<core::mo_received>(&step)) {
+          ids.insert(m->mo.receipt_id);
         } else if (auto* a = std::get_if<core::receipt_acknowledged>(&step)) {
           ids.erase(a->receipt_id);
         }

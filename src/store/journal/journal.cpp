@@ -77,8 +77,14 @@ class field_reader {
     return in_[pos_++];
   }
 
+  // Fields from `name` on may be missing at the end of the body (they keep their values):
+  // an entry written before they were added to the field list.
+  void optional_from(std::string_view name) { optional_from_ = name; }
+
   template <class T>
-  void operator()(std::string_view, T& v) {
+  void operator()(std::string_view name, T& v) {
+    if (!optional_from_.empty() && name == optional_from_) optional_tail_ = true;
+    if (optional_tail_ && at_end()) return;
     if constexpr (std::is_same_v<T, bool>) {
       const auto x = varint();
       if (x > 1) fail();
@@ -126,6 +132,8 @@ class field_reader {
   std::span<const std::uint8_t> in_;
   std::size_t pos_ = 0;
   bool ok_ = true;
+  std::string_view optional_from_;
+  bool optional_tail_ = false;
 };
 
 }  // namespace
@@ -175,17 +183,26 @@ void encoder::finished(const core::message_finished& step, std::uint64_t receipt
   w("done_at", step.done_at);
   w.varint(step.error_code);
   bytes_.push_back(step.receipt ? 1 : 0);
-  if (step.receipt) {
-    // receipt_id first in the field list: scan() reads it without decoding the rest.
-    core::receipt_record::visit(*step.receipt, [&](std::string_view name, const auto& v) {
-      if (name == "receipt_id") {
-        w.varint(receipt_id);
-      } else {
-        w(name, v);
-      }
-    });
-  }
+  if (step.receipt) write_receipt(*step.receipt, receipt_id);
   end_entry();
+}
+
+void encoder::mo_received(const core::receipt_record& mo, std::uint64_t receipt_id) {
+  begin_entry(static_cast<std::uint8_t>(tag::mo_received));
+  write_receipt(mo, receipt_id);
+  end_entry();
+}
+
+void encoder::write_receipt(const core::receipt_record& r, std::uint64_t receipt_id) {
+  field_writer w(bytes_);
+  // receipt_id first in the field list: scan() reads it without decoding the rest.
+  core::receipt_record::visit(r, [&](std::string_view name, const auto& v) {
+    if (name == "receipt_id") {
+      w.varint(receipt_id);
+    } else {
+      w(name, v);
+    }
+  });
 }
 
 void encoder::receipt_removed(std::uint64_t receipt_id) {
@@ -225,6 +242,7 @@ bool scan(std::span<const std::uint8_t> batch, const std::function<void(const en
         break;
       }
       case tag::receipt_removed:
+      case tag::mo_received:
         e.receipt_id = r.varint();
         break;
       default:
@@ -264,9 +282,17 @@ std::optional<core::message_step> decode(const entry& e) {
       if (has_receipt > 1) return std::nullopt;
       if (has_receipt == 1) {
         f.receipt.emplace();
+        // Receipts written before MO existed end at created_at.
+        r.optional_from("esm_class");
         core::receipt_record::visit(*f.receipt, r);
       }
       step = std::move(f);
+      break;
+    }
+    case tag::mo_received: {
+      core::mo_received m;
+      core::receipt_record::visit(m.mo, r);
+      step = std::move(m);
       break;
     }
     case tag::receipt_removed:

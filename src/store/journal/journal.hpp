@@ -11,6 +11,8 @@
 // times (milliseconds since the epoch, two's complement) are LEB128 varints; strings and octet
 // strings a varint length and the bytes; an optional a presence octet (0/1) and the value. The
 // length lets a reader skip what it does not need (the fold looks only at what is still live).
+// Fields added later go at the end of a record's field list and may be missing from older
+// entries (a receipt's esm_class and data_coding, added with MO): the format stays version 1.
 
 #include <cstdint>
 #include <functional>
@@ -33,6 +35,7 @@ class encoder {
   // `receipt_id` is the id the receipt was given (ignored without a receipt).
   void finished(const core::message_finished& step, std::uint64_t receipt_id);
   void receipt_removed(std::uint64_t receipt_id);
+  void mo_received(const core::receipt_record& mo, std::uint64_t receipt_id);
 
   std::span<const std::uint8_t> bytes() const { return bytes_; }
   std::size_t steps() const { return steps_; }
@@ -43,6 +46,7 @@ class encoder {
   // Starts an entry: its tag, and room for the body's length, filled in by end_entry().
   void begin_entry(std::uint8_t tag);
   void end_entry();
+  void write_receipt(const core::receipt_record& r, std::uint64_t receipt_id);
 
   std::vector<std::uint8_t> bytes_;
   std::size_t body_at_ = 0;
@@ -57,10 +61,16 @@ bool decode(std::span<const std::uint8_t> batch,
 
 // One entry seen without decoding it: what it is and the ids that say whether it matters.
 struct entry {
-  enum class kind : std::uint8_t { accepted = 1, enroute = 2, finished = 3, receipt_removed = 4 };
+  enum class kind : std::uint8_t {
+    accepted = 1,
+    enroute = 2,
+    finished = 3,
+    receipt_removed = 4,
+    mo_received = 5,
+  };
   kind what;
   std::uint64_t message_id = 0;  // all but receipt_removed
-  std::uint64_t receipt_id = 0;  // finished with a receipt, receipt_removed; else 0
+  std::uint64_t receipt_id = 0;  // finished with a receipt, receipt_removed, mo_received
   std::span<const std::uint8_t> body;
 };
 // Calls `each` with every entry of a batch, reading only its ids: no allocation. False at

@@ -62,6 +62,26 @@ void memory_message_store::run() {
   }
 }
 
+// Gives the receipt (or MO) its id and keeps it, then applies the account's cap.
+std::uint64_t memory_message_store::keep_receipt(core::receipt_record& r) {
+  r.receipt_id = ++last_receipt_id_;
+  const auto id = r.receipt_id;
+  auto& count = pending_[r.system_id];
+  ++count;
+  const auto& system_id = receipts_.emplace(id, r).first->second.system_id;
+  // The cap, oldest first. A linear walk: this store is for measurements and tests.
+  for (auto it = receipts_.begin(); count > max_pending_per_account_ && it != receipts_.end();) {
+    if (it->second.system_id == system_id) {
+      it = receipts_.erase(it);
+      --count;
+      ++dropped_;
+    } else {
+      ++it;
+    }
+  }
+  return id;
+}
+
 core::step_result memory_message_store::apply(core::message_step& step) {
   if (auto* a = std::get_if<core::message_accepted>(&step)) {
     const auto id = a->message.id;
@@ -90,24 +110,9 @@ core::step_result memory_message_store::apply(core::message_step& step) {
       }
     }
     if (!f->receipt) return {};
-    auto& r = *f->receipt;
-    r.receipt_id = ++last_receipt_id_;
-    const auto id = r.receipt_id;
-    auto& count = pending_[r.system_id];
-    ++count;
-    const auto& system_id = receipts_.emplace(id, r).first->second.system_id;
-    // The cap, oldest first. A linear walk: this store is for measurements and tests.
-    for (auto it = receipts_.begin(); count > max_pending_per_account_ && it != receipts_.end();) {
-      if (it->second.system_id == system_id) {
-        it = receipts_.erase(it);
-        --count;
-        ++dropped_;
-      } else {
-        ++it;
-      }
-    }
-    return {{}, id};
+    return {{}, keep_receipt(*f->receipt)};
   }
+  if (auto* m = std::get_if<core::mo_received>(&step)) return {{}, keep_receipt(m->mo)};
   const auto id = std::get<core::receipt_acknowledged>(step).receipt_id;
   if (auto it = receipts_.find(id); it != receipts_.end()) {
     --pending_[it->second.system_id];

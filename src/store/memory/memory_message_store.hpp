@@ -39,7 +39,8 @@ class memory_message_store final : public core::message_store {
     write_done done;
   };
   void run();
-  core::step_result apply(core::message_step& step);  // state_mutex_ held
+  std::uint64_t keep_receipt(core::receipt_record& r);  // state_mutex_ held
+  core::step_result apply(core::message_step& step);    // state_mutex_ held
 
   const std::uint64_t max_pending_per_account_;
 

@@ -6,7 +6,7 @@ namespace smppd::store::sqlite {
 namespace {
 
 // Each entry moves the schema one version up; entries are never edited once released.
-constexpr std::array<std::string_view, 3> migrations = {
+constexpr std::array<std::string_view, 4> migrations = {
     R"sql(
     CREATE TABLE accounts (
       system_id     TEXT PRIMARY KEY NOT NULL,
@@ -90,7 +90,11 @@ constexpr std::array<std::string_view, 3> migrations = {
     -- The queue for the carriers: accepted, highest priority first, then oldest.
     CREATE INDEX messages_waiting ON messages(priority DESC, id) WHERE state = 0;
     )sql",
-};
+    // 4: MO from carriers share the receipts' queue (issue 8): a receipt is esm_class 4.
+    R"sql(
+    ALTER TABLE receipts ADD COLUMN esm_class INTEGER NOT NULL DEFAULT 4;
+    ALTER TABLE receipts ADD COLUMN data_coding INTEGER NOT NULL DEFAULT 0;
+    )sql"};
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw store_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));

@@ -384,20 +384,17 @@ core::step_result sqlite_message_store::apply(core::message_step& step, std::uin
       receipt_id = f->receipt->receipt_id;
     }
     if (encode) encode->finished(*f, receipt_id);
-    apply_finished(*f, receipt_id, seq);
-    if (encode && receipt_id != 0) {
-      // The cap: the account's oldest receipts go, each written as a removal.
-      auto& ids = *receipt_owner_.at(receipt_id);
-      std::uint64_t dropped = 0;
-      while (ids.size() > options_.max_pending_per_account) {
-        const auto oldest = *ids.begin();
-        remove_receipt_from_picture(oldest, seq);
-        encode->receipt_removed(oldest);
-        ++dropped;
-      }
-      if (dropped) dropped_.fetch_add(dropped, std::memory_order_relaxed);
-    }
+    apply_finished(*f, seq);
+    if (f->receipt) keep_receipt(*f->receipt, seq, encode);
     return {{}, receipt_id};
+  }
+  if (auto* m = std::get_if<core::mo_received>(&step)) {
+    if (encode) {
+      m->mo.receipt_id = last_receipt_id_ + 1;
+      encode->mo_received(m->mo, m->mo.receipt_id);
+    }
+    keep_receipt(m->mo, seq, encode);
+    return {{}, m->mo.receipt_id};
   }
   const auto id = std::get<core::receipt_acknowledged>(step).receipt_id;
   if (encode) {
@@ -408,22 +405,36 @@ core::step_result sqlite_message_store::apply(core::message_step& step, std::uin
   return {};
 }
 
-void sqlite_message_store::apply_finished(const core::message_finished& f, std::uint64_t receipt_id,
-                                          std::uint64_t seq) {
+void sqlite_message_store::apply_finished(const core::message_finished& f, std::uint64_t seq) {
   const auto live = live_messages_.find(f.message_id);
   if (live != live_messages_.end() && core::is_final(f.state)) {
     live_messages_.erase(live);  // finished within the journal: never reaches the table
   } else {
     table_updates_.push_back({seq, f.message_id, false, f.state, f.done_at, f.error_code, {}, {}});
   }
-  if (!f.receipt) return;
+}
+
+// A receipt or MO joins its account's queue; new ones (`encode`) apply the cap, the
+// account's oldest going, each written as a removal.
+void sqlite_message_store::keep_receipt(const core::receipt_record& r, std::uint64_t seq,
+                                        journal::encoder* encode) {
+  const auto receipt_id = r.receipt_id;
   last_receipt_id_ = std::max(last_receipt_id_, receipt_id);
-  const auto& system_id = f.receipt->system_id;
-  auto account = accounts_.find(std::string_view(system_id));
-  if (account == accounts_.end()) account = accounts_.emplace(system_id, receipt_ids{}).first;
+  auto account = accounts_.find(std::string_view(r.system_id));
+  if (account == accounts_.end()) account = accounts_.emplace(r.system_id, receipt_ids{}).first;
   account->second.insert(receipt_id);
   receipt_owner_[receipt_id] = &account->second;
   live_receipts_.insert_or_assign(receipt_id, seq);
+  if (!encode) return;
+  auto& ids = account->second;
+  std::uint64_t dropped = 0;
+  while (ids.size() > options_.max_pending_per_account) {
+    const auto oldest = *ids.begin();
+    remove_receipt_from_picture(oldest, seq);
+    encode->receipt_removed(oldest);
+    ++dropped;
+  }
+  if (dropped) dropped_.fetch_add(dropped, std::memory_order_relaxed);
 }
 
 void sqlite_message_store::remove_receipt_from_picture(std::uint64_t receipt_id,
@@ -520,8 +531,9 @@ bool sqlite_message_store::fold(std::uint64_t upto) {
       const bool message = e.what == journal::entry::kind::accepted &&
                            live_messages_.contains(e.message_id) &&
                            live_messages_.at(e.message_id) == seq;
-      const bool receipt = e.what == journal::entry::kind::finished && e.receipt_id != 0 &&
-                           live_receipts_.contains(e.receipt_id) &&
+      const bool receipt = (e.what == journal::entry::kind::finished ||
+                            e.what == journal::entry::kind::mo_received) &&
+                           e.receipt_id != 0 && live_receipts_.contains(e.receipt_id) &&
                            live_receipts_.at(e.receipt_id) == seq;
       if (!message && !receipt) return;
       auto step = journal::decode(e);
@@ -540,7 +552,11 @@ bool sqlite_message_store::fold(std::uint64_t upto) {
       } else {
         auto* ins = insert_receipt_.get();
         binder b(ins);
-        b.record(*std::get<core::message_finished>(*step).receipt);
+        if (const auto* m = std::get_if<core::mo_received>(&*step)) {
+          b.record(m->mo);
+        } else {
+          b.record(*std::get<core::message_finished>(*step).receipt);
+        }
         rc = b.rc() == SQLITE_OK ? run(ins) : b.rc();
         sqlite3_clear_bindings(ins);
         live_receipts_.erase(e.receipt_id);

@@ -162,7 +162,8 @@ class sqlite_message_store final : public core::message_store {
   // Applies one step to the picture: `encode` set = a new step (ids assigned, the cap
   // enforced, the resolved step written to it); null = replaying the journal.
   core::step_result apply(core::message_step& step, std::uint64_t seq, journal::encoder* encode);
-  void apply_finished(const core::message_finished& f, std::uint64_t receipt_id, std::uint64_t seq);
+  void apply_finished(const core::message_finished& f, std::uint64_t seq);
+  void keep_receipt(const core::receipt_record& r, std::uint64_t seq, journal::encoder* encode);
   void remove_receipt_from_picture(std::uint64_t receipt_id, std::uint64_t seq);
   bool message_in_table(std::uint64_t id);
 
