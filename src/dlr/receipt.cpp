@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <chrono>
+#include <set>
 #include <vector>
 
 namespace smppd::dlr {
@@ -235,6 +236,30 @@ receipt make_receipt(std::string id, wall_time submit_date, wall_time done_date,
   return r;
 }
 
+namespace {
+
+// Whether words[w] starts a receipt field whose key is not in `seen`.
+bool starts_unseen_field(const std::vector<std::string_view>& words, std::size_t w,
+                         const std::set<std::string>& seen) {
+  const auto word = words[w];
+  std::string key;
+  if (const auto colon = word.find(':'); colon != std::string_view::npos) {
+    key = normalise_key(word.substr(0, colon));
+  } else if (w + 1 < words.size() && (iequals(word, "submit") || iequals(word, "done"))) {
+    const auto next = words[w + 1];
+    const auto c2 = next.find(':');
+    if (c2 == std::string_view::npos || normalise_key(next.substr(0, c2)) != "date") return false;
+    key = normalise_key(word) + "date";
+  } else {
+    return false;
+  }
+  static const std::set<std::string> fields{"id",       "sub",  "dlvrd", "submitdate",
+                                            "donedate", "stat", "err"};
+  return fields.contains(key) && !seen.contains(key);
+}
+
+}  // namespace
+
 std::optional<receipt> parse(std::string_view text) {
   // Words separated by white space. "text:" takes the rest of the line (a reference may hold
   // spaces); "submit date:" and "done date:" are two words; "key: value" is accepted too.
@@ -253,6 +278,7 @@ std::optional<receipt> parse(std::string_view text) {
   receipt r;
   bool have_id = false;
   bool have_stat = false;
+  std::set<std::string> seen;  // keys read so far
   for (std::size_t w = 0; w < words.size(); ++w) {
     std::string_view word = words[w];
     std::string key;
@@ -274,10 +300,17 @@ std::optional<receipt> parse(std::string_view text) {
       key = normalise_key(word.substr(0, colon));
       value = word.substr(colon + 1);
     }
+    seen.insert(key);
     if (key == "text") {
+      // The rest of the line, up to a field not seen yet: carriers that put text: before
+      // other fields exist, and a reference may hold spaces or even "err:".
       const std::size_t from = offsets[w] + (colon == std::string_view::npos ? 0 : colon + 1);
-      r.text = std::string(trim(text.substr(from)));
-      break;
+      std::size_t next = w + 1;
+      while (next < words.size() && !starts_unseen_field(words, next, seen)) ++next;
+      const std::size_t to = next < words.size() ? offsets[next] : text.size();
+      r.text = std::string(trim(text.substr(from, to - from)));
+      w = next - 1;
+      continue;
     }
     // "stat: DELIVRD": the value is the next word when it is not a field itself.
     if (value.empty() && w + 1 < words.size() && words[w + 1].find(':') == std::string_view::npos) {

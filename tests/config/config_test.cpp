@@ -135,3 +135,94 @@ TEST(config_parse, reports_toml_syntax_errors_with_the_line) {
 }
 
 }  // namespace
+
+namespace carriers {
+
+const std::string valid = R"(
+[smpp]
+message_classes = ["standard", "premium"]
+[[carrier]]
+name = "telco-a"
+hosts = ["10.0.0.5:2775", "[::1]:2776"]
+tls = true
+tls_ca = "ca.pem"
+system_id = "gw"
+password = "secret"
+bind = "tx+rx"
+sessions = 2
+window = 20
+max_mps = 100
+long_messages = "payload"
+max_queue = 5
+[[route]]
+prefixes = ["45"]
+classes = ["premium"]
+carriers = ["telco-a", "simulator"]
+[[mo_route]]
+prefixes = ["4512345"]
+account = "acme"
+)";
+
+TEST(config_carriers, a_full_example_is_read) {
+  const auto c = parse(valid, conf_file);
+  ASSERT_EQ(c.carriers.size(), 1u);
+  const auto& k = c.carriers.front();
+  EXPECT_EQ(k.name, "telco-a");
+  ASSERT_EQ(k.hosts.size(), 2u);
+  EXPECT_EQ(k.hosts[1].host, "::1");
+  EXPECT_EQ(k.hosts[1].port, 2776);
+  EXPECT_TRUE(k.tls);
+  EXPECT_TRUE(k.tls_verify);
+  EXPECT_EQ(k.tls_ca, "/etc/smppd/ca.pem");
+  EXPECT_EQ(k.bind, "tx+rx");
+  EXPECT_EQ(k.sessions, 2u);
+  EXPECT_EQ(k.window, 20u);
+  EXPECT_EQ(k.max_mps, 100u);
+  EXPECT_EQ(k.response_timeout_s, 30u);
+  EXPECT_EQ(k.reconnect_delay_s, 5u);
+  EXPECT_EQ(k.long_messages, "payload");
+  EXPECT_EQ(k.max_queue, 5u);
+  ASSERT_EQ(c.routes.size(), 1u);
+  EXPECT_EQ(c.routes[0].carriers, (std::vector<std::string>{"telco-a", "simulator"}));
+  ASSERT_EQ(c.mo_routes.size(), 1u);
+  EXPECT_EQ(c.mo_routes[0].account, "acme");
+}
+
+void expect_error(const std::string& text, const std::string& needle) {
+  try {
+    parse(text, conf_file);
+    ADD_FAILURE() << "accepted: " << text;
+  } catch (const config_error& e) {
+    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+  }
+}
+
+std::string with(const std::string& from, const std::string& to) {
+  std::string s = valid;
+  const auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  return s.replace(at, from.size(), to);
+}
+
+TEST(config_carriers, bad_values_are_refused_naming_the_key) {
+  expect_error(with("name = \"telco-a\"", "name = \"Telco A\""), "carrier.name");
+  expect_error(with("name = \"telco-a\"", "name = \"simulator\""), "built-in");
+  expect_error(with("hosts = [\"10.0.0.5:2775\", \"[::1]:2776\"]", "hosts = []"), "hosts");
+  expect_error(with("bind = \"tx+rx\"", "bind = \"rx\""), "bind");
+  expect_error(with("long_messages = \"payload\"", "long_messages = \"sar\""), "long_messages");
+  expect_error(with("password = \"secret\"", "password = \"123456789\""), "password");
+  expect_error(with("system_id = \"gw\"", "system_id = \"\""), "system_id");
+  expect_error(with("sessions = 2", "sessions = 0"), "sessions");
+  expect_error(with("max_queue = 5", "max_queue = 0"), "max_queue");
+  expect_error(with("window = 20", "windows = 20"), "unknown key");
+  expect_error(with("carriers = [\"telco-a\", \"simulator\"]", "carriers = [\"telco-b\"]"),
+               "telco-b");
+  expect_error(with("carriers = [\"telco-a\", \"simulator\"]", "carriers = []"), "route.carriers");
+  expect_error(with("classes = [\"premium\"]", "classes = [\"secret\"]"), "route.classes");
+  expect_error(with("prefixes = [\"45\"]", "prefixes = [\"+45\"]"), "route.prefixes");
+  expect_error(with("account = \"acme\"", "account = \"\""), "mo_route.account");
+  expect_error(valid + "[[carrier]]\nname = \"telco-a\"\nhosts = [\"h:1\"]\nsystem_id = \"x\"\n",
+               "twice");
+}
+
+}  // namespace carriers

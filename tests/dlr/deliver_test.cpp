@@ -233,5 +233,43 @@ TEST(make_deliver_sm, parses_back_with_the_receipt_parser) {
   EXPECT_EQ(parsed->done_date, at(2024, 3, 5, 14, 8));
 }
 
+core::receipt_record mo(std::string payload, std::uint8_t esm_class) {
+  core::receipt_record r;
+  r.system_id = "acme";
+  r.text = std::move(payload);
+  r.source_addr_ton = 1;
+  r.source_addr_npi = 1;
+  r.source_addr = "4670000001";
+  r.dest_addr_ton = 2;
+  r.dest_addr_npi = 9;
+  r.destination_addr = "4512345";
+  r.esm_class = esm_class;
+  r.data_coding = 8;
+  return r;
+}
+
+TEST(deliver_sm_for_mo, carries_the_payload_as_received_and_no_receipt_tlvs) {
+  const auto pdu = make_deliver_sm(mo(std::string("\x00H\x00i", 4), 0));
+  EXPECT_EQ(pdu.esm_class, 0);
+  EXPECT_EQ(pdu.data_coding, 8);
+  EXPECT_EQ(pdu.source_addr.view(), "4670000001");
+  EXPECT_EQ(pdu.dest_addr_ton, 2);
+  EXPECT_EQ(pdu.dest_addr_npi, 9);
+  EXPECT_EQ(pdu.destination_addr.view(), "4512345");
+  EXPECT_EQ(pdu.short_message.view(), std::string_view("\x00H\x00i", 4));
+  EXPECT_FALSE(pdu.tlvs.contains(tlv_tag::receipted_message_id));
+  EXPECT_FALSE(pdu.tlvs.contains(tlv_tag::message_state));
+  EXPECT_FALSE(pdu.tlvs.contains(tlv_tag::network_error_code));
+}
+
+TEST(deliver_sm_for_mo, a_udh_part_keeps_its_flag_and_a_long_payload_goes_in_the_tlv) {
+  EXPECT_EQ(make_deliver_sm(mo("\x05\x00\x03\x01\x02\x01hi", 0x40)).esm_class, 0x40);
+  const auto pdu = make_deliver_sm(mo(std::string(300, 'x'), 0));
+  EXPECT_TRUE(pdu.short_message.view().empty());
+  const auto payload = pdu.tlvs.find(tlv_tag::message_payload);
+  ASSERT_TRUE(payload);
+  EXPECT_EQ(payload->value.size(), 300u);
+}
+
 }  // namespace
 }  // namespace smppd::dlr

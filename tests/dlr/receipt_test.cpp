@@ -194,3 +194,28 @@ TEST(receipt_date, formats_utc_minutes_and_parses_10_or_12_digits) {
 
 }  // namespace
 }  // namespace smppd::dlr
+
+namespace smppd::dlr {
+namespace {
+
+TEST(receipt_parse_order, fields_after_text_are_read_and_text_stops_before_them) {
+  const auto r =
+      parse("stat:UNDELIV text:hello there Err:096 ID:0000655361 submit date:2611281200");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->id, "0000655361");
+  EXPECT_EQ(r->stat, receipt_status::undeliv);
+  EXPECT_EQ(r->err, 96u);
+  EXPECT_EQ(r->text, "hello there");
+  EXPECT_TRUE(r->submit_date.has_value());
+}
+
+TEST(receipt_parse_order, a_field_already_read_inside_the_text_stays_text) {
+  const auto r = parse("id:7 sub:001 dlvrd:001 stat:DELIVRD err:000 text:err:5 id:9");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->id, "7");
+  EXPECT_EQ(r->err, 0u);
+  EXPECT_EQ(r->text, "err:5 id:9");
+}
+
+}  // namespace
+}  // namespace smppd::dlr

@@ -66,6 +66,21 @@ receipt_record full_receipt() {
   return r;
 }
 
+receipt_record full_mo() {
+  receipt_record r;
+  r.system_id = "acme";
+  r.text = std::string("\x05\x00\x03\x02\x02\x01\x00H\x00i", 10);  // UDH, NULs
+  r.source_addr_ton = 1;
+  r.source_addr_npi = 1;
+  r.source_addr = "4670000002";
+  r.dest_addr_ton = 1;
+  r.destination_addr = "4512345";
+  r.esm_class = 0x40;
+  r.data_coding = 8;
+  r.created_at = at(1'700'000'003'000);
+  return r;
+}
+
 std::vector<message_step> decode_all(std::span<const std::uint8_t> bytes, bool& ok) {
   std::vector<message_step> out;
   ok = journal::decode(bytes, [&](message_step&& s) { out.push_back(std::move(s)); });
@@ -104,6 +119,9 @@ void write_corpus(const std::vector<std::uint8_t>& batch) {
   e.enroute({7, "upstream-a", "0A1B"});
   e.receipt_removed(3);
   write("enroute_removed", {e.bytes().begin(), e.bytes().end()});
+  e.clear();
+  e.mo_received(full_mo(), 99);
+  write("mo_received", {e.bytes().begin(), e.bytes().end()});
 }
 
 TEST(journal_test, every_step_reads_back_field_by_field) {
@@ -130,6 +148,52 @@ TEST(journal_test, every_step_reads_back_field_by_field) {
   EXPECT_EQ(g.error_code, 0x1001u);
   EXPECT_FALSE(g.receipt.has_value());
   EXPECT_EQ(std::get<receipt_acknowledged>(steps[4]).receipt_id, 1234u);
+}
+
+TEST(journal_test, an_mo_reads_back_with_the_id_it_was_given) {
+  journal::encoder e;
+  e.mo_received(full_mo(), 99);
+  bool ok = false;
+  const auto steps = decode_all(e.bytes(), ok);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(steps.size(), 1u);
+  auto expected = full_mo();
+  expected.receipt_id = 99;
+  EXPECT_EQ(std::get<mo_received>(steps[0]).mo, expected);
+  int seen = 0;
+  ASSERT_TRUE(journal::scan(e.bytes(), [&](const journal::entry& en) {
+    EXPECT_EQ(en.what, journal::entry::kind::mo_received);
+    EXPECT_EQ(en.receipt_id, 99u);
+    ++seen;
+  }));
+  EXPECT_EQ(seen, 1);
+}
+
+TEST(journal_test, a_receipt_written_before_mo_existed_reads_as_a_receipt) {
+  journal::encoder e;
+  e.finished({7, message_state::delivered, at(5), 0, full_receipt()}, 1234);
+  // The same entry without its last two fields (esm_class 4, data_coding 0: one octet each),
+  // as a journal row from before they were added.
+  const auto shorten = [](std::vector<std::uint8_t>& batch, std::uint32_t by) {
+    batch.resize(batch.size() - by);
+    std::uint32_t length = 0;  // after the version and the tag, four octets little-endian
+    for (int i = 0; i < 4; ++i) length |= std::uint32_t{batch[2 + i]} << (8 * i);
+    length -= by;
+    for (int i = 0; i < 4; ++i) batch[2 + i] = static_cast<std::uint8_t>(length >> (8 * i));
+  };
+  std::vector<std::uint8_t> old(e.bytes().begin(), e.bytes().end());
+  shorten(old, 2);
+  bool ok = false;
+  const auto steps = decode_all(old, ok);
+  ASSERT_TRUE(ok);
+  auto expected = full_receipt();
+  expected.receipt_id = 1234;
+  EXPECT_EQ(*std::get<message_finished>(steps.at(0)).receipt, expected);
+  EXPECT_FALSE(expected.is_mo());
+  // Only those trailing fields may be missing: one more octet short is refused.
+  shorten(old, 1);
+  decode_all(old, ok);
+  EXPECT_FALSE(ok);
 }
 
 TEST(journal_test, an_empty_message_and_a_batch_without_steps_read_back) {

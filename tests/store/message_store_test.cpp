@@ -293,6 +293,77 @@ TEST_F(message_store_test, receipts_are_listed_oldest_first_and_gone_once_remove
   EXPECT_EQ(store->pending_count("acme"), 2u);
 }
 
+TEST_F(message_store_test, an_mo_is_queued_like_a_receipt_and_survives_a_reopen) {
+  receipt_record mo;
+  mo.system_id = "acme";
+  mo.text = std::string("\x05\x00\x03\x02\x02\x01", 6) + std::string(300, '\0');  // > 254
+  mo.source_addr_ton = 1;
+  mo.source_addr = "4670000002";
+  mo.destination_addr = "4512345";
+  mo.esm_class = 0x40;
+  mo.data_coding = 8;
+  mo.created_at = ms_now();
+  std::uint64_t mo_id = 0;
+  {
+    auto store = open();
+    std::promise<std::uint64_t> p;
+    std::vector<smppd::core::message_step> steps;
+    steps.emplace_back(smppd::core::mo_received{mo});
+    store->write(std::move(steps), [&](auto results, auto written) {
+      EXPECT_FALSE(results[0].ec);
+      EXPECT_EQ(std::get<smppd::core::mo_received>(written[0]).mo.receipt_id,
+                results[0].receipt_id);
+      p.set_value(results[0].receipt_id);
+    });
+    mo_id = p.get_future().get();
+    ASSERT_NE(mo_id, 0u);
+    EXPECT_EQ(store->pending_count("acme"), 1u);
+    EXPECT_EQ(committed_receipt_ids(db_file()), std::vector<std::uint64_t>{mo_id});
+  }
+  mo.receipt_id = mo_id;
+  {
+    auto store = open();  // from the journal
+    EXPECT_EQ(store->pending_receipts(48h), std::vector<receipt_record>{mo});
+    store->fold_all();
+  }
+  auto store = open();  // from the table
+  EXPECT_EQ(store->pending_receipts(48h), std::vector<receipt_record>{mo});
+  waiter w;
+  store->remove_receipt(mo_id, w.callback());
+  ASSERT_FALSE(w.get());
+  EXPECT_TRUE(store->pending_receipts(48h).empty());
+}
+
+TEST_F(message_store_test, the_cap_counts_an_accounts_mos_and_receipts_together) {
+  message_store_options o;
+  o.max_pending_per_account = 2;
+  auto store = open(o);
+  ASSERT_FALSE(append_sync(*store, sample_message(1)));
+  const auto first =
+      outcome_sync(*store, 1, message_state::delivered, ms_now(), 0, sample_receipt(1));
+  ASSERT_FALSE(first.first);
+  for (int i = 0; i < 2; ++i) {
+    receipt_record mo;
+    mo.system_id = "acme";
+    mo.text = "mo";
+    mo.created_at = ms_now();
+    mo.esm_class = 0;
+    std::vector<smppd::core::message_step> steps;
+    steps.emplace_back(smppd::core::mo_received{mo});
+    std::promise<void> p;
+    store->write(std::move(steps), [&](auto results, auto) {
+      EXPECT_FALSE(results[0].ec);
+      p.set_value();
+    });
+    p.get_future().get();
+  }
+  const auto left = store->pending_receipts(48h);
+  ASSERT_EQ(left.size(), 2u);
+  EXPECT_TRUE(left[0].is_mo());
+  EXPECT_TRUE(left[1].is_mo());
+  EXPECT_EQ(store->dropped_receipts(), 1u);  // the receipt, the oldest
+}
+
 TEST_F(message_store_test, receipt_ids_are_never_reused_after_the_newest_is_removed) {
   auto store = open();
   ASSERT_FALSE(append_sync(*store, sample_message(1)));
