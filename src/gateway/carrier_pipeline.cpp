@@ -260,19 +260,25 @@ void carrier_pipeline::pump() {
     count_waiting(it->second, -1);
     enqueue(it->second);
   }
-  for (auto& c : carriers_) {
-    std::erase_if(c.held, [&](held_receipt& h) {
-      if (h.until > now) return false;
-      log_->warn("carrier {}: receipt for unknown message id {}", names_[&c - carriers_.data()],
-                 h.receipt.id);
-      h.reply.send(smpp::command_status::esme_rok);
-      return true;
-    });
-  }
+  for (auto& c : carriers_) release_held(c, now);
   for (auto& [key, l] : lanes_) {
     if (l.size > 0) feed(key, l);
   }
   if (!let_go_.empty()) refill();
+}
+
+// Receipts held for a submit_sm_resp that can no longer come before them: unknown ids,
+// answered ESME_ROK (the carrier must not send them again) and logged.
+void carrier_pipeline::release_held(carrier_state& c, wall_time now) {
+  const auto oldest_unanswered = c.unanswered_tags.empty() ? next_tag_ : *c.unanswered_tags.begin();
+  std::erase_if(c.held, [&](held_receipt& h) {
+    if (h.until > now && oldest_unanswered <= h.last_tag) return false;
+    log_->warn("carrier {}: receipt for unknown message id {} ({})",
+               names_[static_cast<std::size_t>(&c - carriers_.data())], h.receipt.id,
+               dlr::to_string(h.receipt.status));
+    h.reply.send(smpp::command_status::esme_rok);
+    return true;
+  });
 }
 
 // Hands a lane's messages, highest priority first, to its first carrier with a bound
@@ -331,11 +337,19 @@ void carrier_pipeline::submit(tracked& t, int carrier) {
   for (std::size_t i = 0; i < pdus.size(); ++i) {
     const auto tag = next_tag_++;
     submits_.emplace(tag, submit_ref{t.message->id, t.generation, static_cast<std::uint16_t>(i)});
+    state.unanswered_tags.insert(tag);
     state.link->submit(std::move(pdus[i]), tag);
   }
 }
 
 void carrier_pipeline::on_result(int carrier, const upstream::submit_result& r) {
+  auto& state = carriers_[static_cast<std::size_t>(carrier)];
+  state.unanswered_tags.erase(r.tag);
+  apply_result(carrier, r);
+  release_held(state, clock_.now());
+}
+
+void carrier_pipeline::apply_result(int carrier, const upstream::submit_result& r) {
   const auto ref_it = submits_.find(r.tag);
   if (ref_it == submits_.end()) return;
   const submit_ref ref = ref_it->second;
@@ -481,7 +495,8 @@ void carrier_pipeline::on_receipt(int carrier, carrier::upstream_receipt r,
     return;
   }
   state.held.push_back(held_receipt{std::move(candidates), std::move(r), std::move(reply),
-                                    clock_.now() + settings_.hold_unmatched});
+                                    clock_.now() + settings_.hold_unmatched, next_tag_ - 1});
+  release_held(state, clock_.now());
 }
 
 void carrier_pipeline::apply_receipt(tracked& t, std::uint16_t part_index,

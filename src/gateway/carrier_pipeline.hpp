@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -141,16 +142,20 @@ class carrier_pipeline {
     std::uint32_t generation;
     friend bool operator>(const timed& a, const timed& b) noexcept { return a.at > b.at; }
   };
+  // A receipt matching nothing yet: held until every submit_sm sent before it came has
+  // been answered (its own may be among them), at most hold_unmatched.
   struct held_receipt {
     std::vector<std::string> candidates;
     carrier::upstream_receipt receipt;
     upstream::pending_reply reply;
     wall_time until;
+    std::uint64_t last_tag;  // the newest submit_sm sent when it came
   };
   struct carrier_state {
     std::shared_ptr<upstream::carrier_link> link;  // null for the simulator
     std::unordered_map<std::string, std::pair<std::uint64_t, std::uint16_t>> by_upstream_id;
     std::vector<held_receipt> held;
+    std::set<std::uint64_t> unanswered_tags;  // submit_sm sent, no response yet
     std::uint32_t max_queue = 0;
   };
 
@@ -159,6 +164,7 @@ class carrier_pipeline {
   bool feed(std::pair<std::size_t, std::size_t> key, lane& l);
   void submit(tracked& t, int carrier);
   void on_result(int carrier, const upstream::submit_result& r);
+  void apply_result(int carrier, const upstream::submit_result& r);
   void on_inbound(int carrier, const smpp::pdu& pdu, upstream::pending_reply reply);
   void on_receipt(int carrier, carrier::upstream_receipt r, upstream::pending_reply reply);
   void apply_receipt(tracked& t, std::uint16_t part, const carrier::upstream_receipt& r,
@@ -170,6 +176,7 @@ class carrier_pipeline {
   void forget_upstream_ids(tracked& t);
   void write_enroute(tracked& t, std::function<void()> after_durable);
   void count_waiting(const tracked& t, int delta);
+  void release_held(carrier_state& c, wall_time now);
   bool track(std::shared_ptr<const core::message_record> message);
   void refill();
 
