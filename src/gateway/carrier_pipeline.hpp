@@ -107,6 +107,9 @@ class carrier_pipeline {
   std::optional<wall_time> next_wake() const;
 
   std::vector<carrier_counts> counts() const;
+  // Waiting messages held in memory, and those left in the store (ids only) meanwhile.
+  std::size_t waiting_in_memory() const noexcept { return waiting_in_memory_; }
+  std::size_t waiting_in_store() const noexcept { return let_go_.size(); }
 
  private:
   struct part {

@@ -198,6 +198,21 @@ engine_counters engine::counters() const {
           get(counters_.receipts_expired)};
 }
 
+engine::carrier_state engine::carriers() {
+  const auto read = [this] {
+    carrier_state s;
+    if (!pipeline_) return s;
+    s.carriers = pipeline_->counts();
+    s.waiting_in_memory = pipeline_->waiting_in_memory();
+    s.waiting_in_store = pipeline_->waiting_in_store();
+    return s;
+  };
+  if (!thread_.joinable()) return read();
+  std::promise<carrier_state> result;
+  asio::post(io_, [&] { result.set_value(read()); });
+  return result.get_future().get();
+}
+
 std::size_t engine::pending_receipts() {
   std::lock_guard lock(receipts_mutex_);
   return dispatcher_.pending();

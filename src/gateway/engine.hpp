@@ -119,6 +119,13 @@ class engine final : public core::message_sink, public core::receipt_source {
   void acked(std::uint64_t session, std::span<const core::receipt_ack> acks) override;
 
   engine_counters counters() const;
+  // The carriers' state, read on the engine's thread (empty without carriers).
+  struct carrier_state {
+    std::vector<carrier_counts> carriers;
+    std::size_t waiting_in_memory = 0;
+    std::size_t waiting_in_store = 0;
+  };
+  carrier_state carriers();
   std::size_t pending_receipts();  // unacknowledged, all accounts
 
  private:

@@ -20,6 +20,7 @@
 
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "support/committed_store.hpp"
+#include "support/responder.hpp"
 
 namespace {
 
@@ -234,6 +235,78 @@ TEST(engine_thread_test, a_started_engine_delivers_and_forgets_acknowledged_rece
     e.stop();
     EXPECT_EQ(e.counters().receipts_acked, 10u);
     EXPECT_EQ(store.pending_count("acme"), 10u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A carrier down with more messages waiting than memory may hold: the rest stay in the store
+// and are read back page by page once it is up; each goes out once and gets its receipt.
+TEST(engine_thread_test, a_carrier_that_is_down_keeps_memory_bounded_and_loses_nothing) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("smppd-engine-carrier-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  asio::io_context responder_io;
+  auto probe = asio::ip::tcp::acceptor(responder_io, {asio::ip::address_v4::loopback(), 0});
+  const auto port = probe.local_endpoint().port();
+  probe.close();  // nothing listens there until the carrier is "up"
+  {
+    smppd::store::sqlite::message_store_options options;
+    options.synchronous_full = false;
+    sqlite_message_store store(dir / "smppd.db", options);
+    smppd::gateway::engine_settings settings;
+    smppd::config::carrier_config up;
+    up.name = "up";
+    up.hosts = {{"127.0.0.1", port}};
+    up.system_id = "gw";
+    up.reconnect_delay_s = 1;
+    settings.carriers = {up};
+    settings.routes = {{{}, {}, {}, {"up"}}};
+    settings.pipeline.max_waiting_in_memory = 20;
+    settings.pipeline.refill_page = 7;
+    engine e(store, simulator(0), settings, spdlog::default_logger());
+    e.start();
+    auto session = std::make_shared<fake_session>();
+    e.attach(1, "acme", 1000, session);
+    constexpr std::uint64_t n = 200;
+    for (std::uint64_t id = 1; id <= n; ++id) {
+      message_record m;
+      m.id = id;
+      m.system_id = "acme";
+      m.submitted_at = std::chrono::system_clock::now();
+      m.destination_addr = "4512345678";
+      m.registered_delivery = 1;
+      m.payload = {'h', 'i'};
+      std::promise<command_status> done;
+      e.accept(std::move(m), [&](command_status s) { done.set_value(s); });
+      ASSERT_EQ(done.get_future().get(), command_status::esme_rok);
+    }
+    std::this_thread::sleep_for(300ms);
+    const auto down = e.carriers();
+    EXPECT_EQ(down.waiting_in_memory, 20u);
+    EXPECT_EQ(down.waiting_in_store, n - 20);
+    ASSERT_EQ(down.carriers.size(), 1u);
+    EXPECT_EQ(down.carriers[0].waiting, n);
+    EXPECT_EQ(down.carriers[0].bound_sessions, 0u);
+
+    smppd::test_support::responder_options ro;
+    ro.receipts = true;
+    auto responder = smppd::test_support::responder::create(responder_io, "127.0.0.1", port, ro);
+    responder->start();
+    std::thread responder_thread([&] { responder_io.run(); });
+    const auto got = session->wait_for(n, 20s);
+    std::set<std::uint64_t> ids;
+    for (const auto& r : got) ids.insert(r->message_id);
+    EXPECT_EQ(ids.size(), n);
+    EXPECT_EQ(got.size(), n);
+    EXPECT_EQ(responder->stats().submits.load(), n);  // each sent once
+    const auto after = e.carriers();
+    EXPECT_EQ(after.waiting_in_store, 0u);
+    EXPECT_EQ(after.carriers[0].waiting, 0u);
+    e.stop();
+    responder->stop();
+    responder_io.stop();
+    responder_thread.join();
   }
   std::filesystem::remove_all(dir);
 }
