@@ -250,7 +250,8 @@ class carriers_test : public ::testing::Test {
       std::stringstream text;
       text << in.rdbuf();
       auto s = text.str();
-      s.replace(s.find("listen = \"127.0.0.1:0\""), 24,
+      const std::string any_port = "listen = \"127.0.0.1:0\"";
+      s.replace(s.find(any_port), any_port.size(),
                 "listen = \"127.0.0.1:" + std::to_string(port) + "\"");
       std::ofstream(d.config()) << s;
     }
@@ -526,6 +527,49 @@ TEST_F(carriers_test, an_mo_waits_for_its_offline_customer_across_a_restart) {
     EXPECT_EQ(part->data_coding, 8);
     EXPECT_EQ(part->short_message.bytes().size(), 8u);
   }
+}
+
+TEST_F(carriers_test, an_upstream_down_for_10_s_under_load_loses_nothing_and_sends_nothing_twice) {
+  const auto port = free_port();
+  configure_upstream(upstream_dir, port);
+  upstream.emplace(upstream_dir);
+  start_gateway(carrier_block("up", {port}) + "[[route]]\ncarriers = [\"up\"]\n");
+  wait_carrier_bound("up");
+  auto c = customer();
+  const auto batch = [](int from) {
+    std::vector<smpp::submit_sm> list;
+    for (int i = 0; i < 200; ++i) {
+      list.push_back(make_submit("4512" + std::to_string(from + i), "outage"));
+      list.back().registered_delivery = 1;
+    }
+    return list;
+  };
+  std::vector<smpp::pdu> early;
+  auto ids = submit_all(*c, batch(100000), early);
+  upstream->kill();  // with some of them still on their way
+  const auto down_at = steady::now();
+  const auto more = submit_all(*c, batch(200000), early);
+  ids.insert(ids.end(), more.begin(), more.end());
+  ASSERT_EQ(std::count(ids.begin(), ids.end(), std::string()), 0) << "all accepted";
+  std::this_thread::sleep_for(10s - (steady::now() - down_at));
+  upstream.emplace(upstream_dir);
+
+  std::map<std::string, int> counts;
+  for (const auto& p : early) ++counts[receipted_id(p)];
+  const std::set<std::string> wanted(ids.begin(), ids.end());
+  std::map<std::string, std::string> got;
+  for (const auto& p : early) got[receipted_id(p)] = text_of(p);
+  std::set<std::string> missing;
+  for (const auto& id : wanted) {
+    if (!got.contains(id)) missing.insert(id);
+  }
+  const auto rest = receipts_for(*c, missing, 60s, &counts);
+  got.insert(rest.begin(), rest.end());
+  for (const auto& id : wanted) {
+    EXPECT_TRUE(got.contains(id)) << "no receipt for " << id;
+    EXPECT_EQ(counts[id], 1) << "receipts for " << id;
+  }
+  EXPECT_EQ(got.size(), wanted.size()) << gateway->log();
 }
 
 }  // namespace
