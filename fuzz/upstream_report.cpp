@@ -1,11 +1,12 @@
 // What a carrier sends us: a deliver_sm or data_sm classified as receipt or MO (the receipt
 // text parsed tolerantly, its id turned into match keys), or a bare receipt text. The first
 // octet chooses: 0 = the rest is a PDU frame, anything else = the rest is a receipt text.
+#include "carrier/upstream_report.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
-#include "carrier/upstream_report.hpp"
 #include "smpp/codec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
