@@ -41,7 +41,7 @@ void carrier_link::start() {
   for (std::size_t slot = 0; slot < config_.sessions; ++slot) {
     const auto spawn = [&](client::bind_type type) {
       delays_.push_back(std::make_unique<asio::steady_timer>(executor_));
-      asio::co_spawn(executor_, keep_bound(shared_from_this(), delays_.size() - 1, type),
+      asio::co_spawn(executor_, keep_bound(shared_from_this(), slot, delays_.size() - 1, type),
                      asio::detached);
     };
     if (split) {
@@ -108,7 +108,7 @@ void carrier_link::configure(client::session& s, bool transmits) {
 }
 
 asio::awaitable<void> carrier_link::keep_bound(std::shared_ptr<carrier_link> self, std::size_t slot,
-                                               client::bind_type type) {
+                                               std::size_t timer, client::bind_type type) {
   const bool transmits = type != client::bind_type::receiver;
   auto delay = std::chrono::seconds(std::max<std::uint32_t>(1, self->config_.reconnect_delay_s));
   while (!self->stopped_) {
@@ -153,10 +153,10 @@ asio::awaitable<void> carrier_link::keep_bound(std::shared_ptr<carrier_link> sel
       delay = std::chrono::seconds(std::max<std::uint32_t>(1, self->config_.reconnect_delay_s));
       continue;
     }
-    auto& timer = *self->delays_[slot];
-    timer.expires_after(delay);
+    auto& delay_timer = *self->delays_[timer];
+    delay_timer.expires_after(delay);
     std::error_code ignored;
-    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_await delay_timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     delay = std::min<std::chrono::seconds>(delay * 2, max_reconnect_delay);
   }
 }

@@ -91,8 +91,9 @@ class carrier_link : public std::enable_shared_from_this<carrier_link> {
   };
   carrier_link(asio::any_io_executor executor, config::carrier_config config,
                link_handlers handlers, std::shared_ptr<spdlog::logger> log);
+  // One bind kept up: `slot` of `sessions` (for the log), its back-off timer delays_[timer].
   static asio::awaitable<void> keep_bound(std::shared_ptr<carrier_link> self, std::size_t slot,
-                                          client::bind_type type);
+                                          std::size_t timer, client::bind_type type);
   client::session_options session_options(client::bind_type type) const;
   void configure(client::session& s, bool transmits);
   void drain();

@@ -572,4 +572,54 @@ TEST_F(carriers_test, an_upstream_down_for_10_s_under_load_loses_nothing_and_sen
   EXPECT_EQ(got.size(), wanted.size()) << gateway->log();
 }
 
+TEST_F(carriers_test, a_long_message_goes_in_parts_over_tx_rx_and_gets_one_receipt) {
+  start_upstream();
+  start_gateway(carrier_block("up", {upstream->port()}, "bind = \"tx+rx\"") +
+                "[[route]]\ncarriers = [\"up\"]\n");
+  const auto deadline = steady::now() + 20s;
+  while ((gateway->log().find("receiver session 0 bound") == std::string::npos ||
+          gateway->log().find("transmitter session 0 bound") == std::string::npos) &&
+         steady::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+  }
+  auto c = customer();
+  auto s = make_submit("4512345678", "");
+  s.tlvs.set(smpp::tlv_tag::message_payload, std::vector<std::uint8_t>(300, 'a'));  // 2 parts
+  s.registered_delivery = 1;
+  const auto id = message_id_of(submit(*c, s));
+  ASSERT_FALSE(id.empty());
+  std::map<std::string, int> counts;
+  const auto got = receipts_for(*c, {id}, 20s, &counts);
+  ASSERT_TRUE(got.contains(id)) << gateway->log();
+  EXPECT_EQ(field(got.at(id), "stat"), "DELIVRD");
+  // Nothing more for it: one receipt per customer message.
+  std::vector<smpp::pdu> more;
+  pump(*c, steady::now() + 1500ms, more);
+  EXPECT_TRUE(more.empty()) << describe(more.front());
+  EXPECT_EQ(counts[id], 1);
+  // The upstream got the parts (its counters line says so at shutdown).
+  ASSERT_EQ(upstream->terminate(), 0);
+  EXPECT_NE(upstream->log().find("stopped: 2 messages accepted"), std::string::npos)
+      << upstream->log();
+}
+
+TEST_F(carriers_test, a_carrier_over_tls_binds_and_one_that_fails_verification_does_not) {
+  start_upstream();
+  start_gateway(carrier_block("tls", {upstream->tls_port()}, "tls = true\ntls_verify = false") +
+                carrier_block("strict", {upstream->tls_port()}, "tls = true") +
+                "[[route]]\ncarriers = [\"tls\"]\n");
+  wait_carrier_bound("tls");
+  auto c = customer();
+  auto s = make_submit("4512345678", "over TLS");
+  s.registered_delivery = 1;
+  const auto id = message_id_of(submit(*c, s));
+  const auto got = receipts_for(*c, {id}, 20s);
+  ASSERT_TRUE(got.contains(id)) << gateway->log();
+  EXPECT_EQ(field(got.at(id), "stat"), "DELIVRD");
+  // A self-signed certificate and no tls_ca: verification fails, the carrier never binds.
+  EXPECT_NE(gateway->log().find("carrier strict: transceiver bind to"), std::string::npos)
+      << gateway->log();
+  EXPECT_EQ(gateway->log().find("carrier strict: transceiver session 0 bound"), std::string::npos);
+}
+
 }  // namespace
