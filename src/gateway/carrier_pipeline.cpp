@@ -46,6 +46,27 @@ std::string encode_parts(const auto& parts) {
   return out;
 }
 
+// What a message awaiting its receipts still needs (the receipt's fields, its validity):
+// without the payload and the rest, the carrier's receipts may take hours at a fraction of
+// the memory.
+std::shared_ptr<const core::message_record> for_receipt(const core::message_record& m) {
+  auto r = std::make_shared<core::message_record>();
+  r->id = m.id;
+  r->system_id = m.system_id;
+  r->submitted_at = m.submitted_at;
+  r->validity_period = m.validity_period;
+  r->registered_delivery = m.registered_delivery;
+  r->priority = m.priority;
+  r->source_addr_ton = m.source_addr_ton;
+  r->source_addr_npi = m.source_addr_npi;
+  r->source_addr = m.source_addr;
+  r->dest_addr_ton = m.dest_addr_ton;
+  r->dest_addr_npi = m.dest_addr_npi;
+  r->destination_addr = m.destination_addr;
+  r->user_message_reference = m.user_message_reference;
+  return r;
+}
+
 }  // namespace
 
 carrier_pipeline::carrier_pipeline(asio::any_io_executor executor,
@@ -226,7 +247,7 @@ bool carrier_pipeline::resume(core::message_record message) {
     }
   }
   in_flight_[static_cast<std::size_t>(c)].fetch_add(1, std::memory_order_relaxed);
-  t.message = std::make_shared<const core::message_record>(std::move(message));
+  t.message = for_receipt(message);
   const auto validity =
       t.message->validity_period.value_or(t.message->submitted_at + settings_.default_validity);
   heap_push(expiries_, timed{validity, id, 0});
@@ -377,6 +398,7 @@ void carrier_pipeline::apply_result(int carrier, const upstream::submit_result& 
   state.by_upstream_id[key] = {t.message->id, ref.part};
   if (--t.unanswered == 0) {
     t.state = phase::awaiting;
+    t.message = for_receipt(*t.message);
     write_enroute(t, {});
   }
   // A receipt that came before this response waited for it.
