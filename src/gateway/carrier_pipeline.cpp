@@ -173,19 +173,19 @@ bool carrier_pipeline::track(std::shared_ptr<const core::message_record> shared)
                    dlr::receipt_status::rejectd,
                    carrier::gateway_error_for_submit_status(smpp::command_status::esme_rinvdstadr),
                    clock_.now(),
-                   shared,
+                   std::move(shared),
                    {}});
     return false;
   }
+  const auto validity =
+      shared->validity_period.value_or(shared->submitted_at + settings_.default_validity);
   tracked t;
-  t.message = shared;
+  t.message = std::move(shared);
   std::vector<int> list;
   for (const auto& name : *carriers) list.push_back(carrier_index(name));
   const auto found = std::find(routes_.begin(), routes_.end(), list);
   t.route = static_cast<std::size_t>(found - routes_.begin());
   if (found == routes_.end()) routes_.push_back(std::move(list));
-  const auto validity =
-      shared->validity_period.value_or(shared->submitted_at + settings_.default_validity);
   heap_push(expiries_, timed{validity, id, 0});
   auto [it, inserted] = messages_.emplace(id, std::move(t));
   if (inserted) enqueue(it->second);
@@ -213,7 +213,7 @@ void carrier_pipeline::refill() {
   }
 }
 
-bool carrier_pipeline::resume(core::message_record message) {
+bool carrier_pipeline::resume(const core::message_record& message) {
   const int c = carrier_index(message.carrier);
   if (c == simulator_carrier) return false;
   tracked t;

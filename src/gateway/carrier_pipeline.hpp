@@ -101,7 +101,7 @@ class carrier_pipeline {
   void add(core::message_record message);
   // At start-up, a message the store has with its upstream ids: it waits for its receipts.
   // false when its carrier is no longer configured (route it again with add()).
-  bool resume(core::message_record message);
+  bool resume(const core::message_record& message);
   // Runs back-offs and expiries that are due, and hands lanes' messages to the links.
   void pump();
   std::optional<wall_time> next_wake() const;

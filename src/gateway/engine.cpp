@@ -27,13 +27,13 @@ engine::engine(core::message_store& store, const config::simulator_config& simul
     : store_(store),
       clock_(clock),
       simulator_(simulator),
-      settings_(settings),
+      settings_(std::move(settings)),
       log_(std::move(log)),
       work_(io_.get_executor()),
       timer_(io_),
-      scheduler_(settings.carrier),
-      dropped_by_account_(settings.drop_log_interval),
-      dispatcher_(settings.receipts) {
+      scheduler_(settings_.carrier),
+      dropped_by_account_(settings_.drop_log_interval),
+      dispatcher_(settings_.receipts) {
   next_housekeeping_ = clock_.now() + settings_.housekeeping_interval;
   next_stats_ = clock_.now() + settings_.stats_interval;
   if (!settings_.carriers.empty() || !settings_.routes.empty()) {
