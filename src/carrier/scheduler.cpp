@@ -4,24 +4,9 @@
 #include <functional>
 #include <utility>
 
+#include "common/heap.hpp"
+
 namespace smppd::carrier {
-namespace {
-
-template <class T>
-void heap_push(std::vector<T>& heap, T value) {
-  heap.push_back(std::move(value));
-  std::push_heap(heap.begin(), heap.end(), std::greater<>());
-}
-
-template <class T>
-T heap_pop(std::vector<T>& heap) {
-  std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-  T top = std::move(heap.back());
-  heap.pop_back();
-  return top;
-}
-
-}  // namespace
 
 core::message_state to_message_state(dlr::receipt_status status) noexcept {
   switch (status) {

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "carrier/upstream_report.hpp"
+#include "common/heap.hpp"
 #include "common/message_id.hpp"
 #include "dlr/deliver.hpp"
 #include "upstream/inbound_message.hpp"
@@ -14,20 +15,6 @@ namespace {
 
 constexpr int simulator_carrier = -1;
 constexpr std::size_t max_deliver_address = 20;  // deliver_sm source/destination_addr
-
-template <class T>
-void heap_push(std::vector<T>& heap, T value) {
-  heap.push_back(std::move(value));
-  std::push_heap(heap.begin(), heap.end(), std::greater<>());
-}
-
-template <class T>
-T heap_pop(std::vector<T>& heap) {
-  std::pop_heap(heap.begin(), heap.end(), std::greater<>());
-  T top = std::move(heap.back());
-  heap.pop_back();
-  return top;
-}
 
 // The upstream ids of a message's parts as stored with it: a line per part, "id", or
 // "id\tSTAT\terr" once that part's final receipt came (so a restart keeps it).
