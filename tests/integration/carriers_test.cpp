@@ -622,4 +622,18 @@ TEST_F(carriers_test, a_carrier_over_tls_binds_and_one_that_fails_verification_d
   EXPECT_EQ(gateway->log().find("carrier strict: transceiver session 0 bound"), std::string::npos);
 }
 
+TEST_F(carriers_test, a_message_waiting_for_a_carrier_that_stays_down_expires_at_its_validity) {
+  start_gateway(carrier_block("down", {free_port()}) + "[[route]]\ncarriers = [\"down\"]\n");
+  auto c = customer();
+  auto s = make_submit("4512345678", "too late");
+  s.registered_delivery = 1;
+  ASSERT_TRUE(s.validity_period.assign("000000000002000R"));  // 2 s from now
+  const auto id = message_id_of(submit(*c, s));
+  ASSERT_FALSE(id.empty());
+  const auto got = receipts_for(*c, {id}, 15s);
+  ASSERT_TRUE(got.contains(id)) << gateway->log();
+  EXPECT_EQ(field(got.at(id), "stat"), "EXPIRED");
+  EXPECT_EQ(field(got.at(id), "err"), "000");
+}
+
 }  // namespace
