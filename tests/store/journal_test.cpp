@@ -103,6 +103,7 @@ std::vector<std::uint8_t> sample_batch() {
 // With SMPPD_WRITE_CORPUS=DIR the sample batch and each of its steps alone are written to
 // DIR: they seed the journal_decode fuzz corpus (fuzz/corpus/journal_decode/).
 void write_corpus(const std::vector<std::uint8_t>& batch) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any thread of the test starts
   const char* dir = std::getenv("SMPPD_WRITE_CORPUS");
   if (dir == nullptr) return;
   std::filesystem::create_directories(dir);

@@ -773,10 +773,11 @@ TEST_F(message_store_test, many_threads_appending_are_each_acknowledged_exactly_
   std::vector<std::atomic<int>> acks(threads * per_thread + 1);
   std::atomic<int> errors{0};
   std::vector<std::thread> producers;
+  producers.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     producers.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i) {
-        const auto id = static_cast<std::uint64_t>(t * per_thread + i + 1);
+        const auto id = static_cast<std::uint64_t>(t) * per_thread + i + 1;
         store->append(sample_message(id), [&, id](std::error_code ec) {
           if (ec) ++errors;
           acks[id].fetch_add(1);
