@@ -263,12 +263,51 @@ TEST(deliver_sm_for_mo, carries_the_payload_as_received_and_no_receipt_tlvs) {
 }
 
 TEST(deliver_sm_for_mo, a_udh_part_keeps_its_flag_and_a_long_payload_goes_in_the_tlv) {
-  EXPECT_EQ(make_deliver_sm(mo("\x05\x00\x03\x01\x02\x01hi", 0x40)).esm_class, 0x40);
+  const std::string udh_part("\x05\x00\x03\x01\x02\x01hi", 8);
+  const auto part = make_deliver_sm(mo(udh_part, 0x40));
+  EXPECT_EQ(part.esm_class, 0x40);
+  EXPECT_EQ(part.short_message.view(), udh_part);
   const auto pdu = make_deliver_sm(mo(std::string(300, 'x'), 0));
   EXPECT_TRUE(pdu.short_message.view().empty());
   const auto payload = pdu.tlvs.find(tlv_tag::message_payload);
   ASSERT_TRUE(payload);
   EXPECT_EQ(payload->value.size(), 300u);
+}
+
+TEST(deliver_sm_for_mo, encodes_a_udh_part_with_its_reference_exactly) {
+  auto r = mo(std::string("\x05\x00\x03\x2a\x02\x01\x00H\x00i", 10), 0x40);
+  r.user_message_reference = {0x00, 0x07};
+  smpp::pdu p{smpp::command_status::esme_rok, 9, make_deliver_sm(r)};
+  const auto golden = wire(
+                          "00000000 00000005 00000000 00000009"
+                          "| 00 | 01 01 '4670000001' 00 | 02 09 '4512345' 00"
+                          "| 40 00 00 | 00 | 00 | 00 00 08 00"
+                          "| 0a 0500032a0201 0048 0069"
+                          "| 0204 0002 0007") |
+                      with_length;
+  EXPECT_EQ(smpp::test::to_hex(smpp::encode(p)), smpp::test::to_hex(golden));
+  const auto decoded = smpp::decode(golden);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(*decoded, p);
+}
+
+TEST(deliver_sm_for_mo, keeps_254_octets_in_short_message_and_moves_255_to_message_payload) {
+  std::string at_limit(254, '\0');
+  at_limit[253] = '\xFF';
+  const auto fits = make_deliver_sm(mo(at_limit, 0));
+  EXPECT_EQ(fits.short_message.view(), at_limit);
+  EXPECT_FALSE(fits.tlvs.contains(tlv_tag::message_payload));
+  EXPECT_EQ(fits.tlvs.count(), 0u);
+
+  const std::string past = at_limit + "\x01";
+  const auto moved = make_deliver_sm(mo(past, 0));
+  EXPECT_TRUE(moved.short_message.view().empty());
+  const auto payload = moved.tlvs.find(tlv_tag::message_payload);
+  ASSERT_TRUE(payload);
+  EXPECT_EQ(std::string(payload->value.begin(), payload->value.end()), past);
+  EXPECT_EQ(moved.tlvs.count(), 1u);
+  EXPECT_EQ(moved.esm_class, 0);
+  EXPECT_EQ(moved.data_coding, 8);
 }
 
 }  // namespace

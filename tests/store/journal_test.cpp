@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "store/pre_mo_journal.hpp"
+#include "support/hex.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -100,6 +103,7 @@ std::vector<std::uint8_t> sample_batch() {
 // With SMPPD_WRITE_CORPUS=DIR the sample batch and each of its steps alone are written to
 // DIR: they seed the journal_decode fuzz corpus (fuzz/corpus/journal_decode/).
 void write_corpus(const std::vector<std::uint8_t>& batch) {
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): read once, before any thread of the test starts
   const char* dir = std::getenv("SMPPD_WRITE_CORPUS");
   if (dir == nullptr) return;
   std::filesystem::create_directories(dir);
@@ -122,6 +126,8 @@ void write_corpus(const std::vector<std::uint8_t>& batch) {
   e.clear();
   e.mo_received(full_mo(), 99);
   write("mo_received", {e.bytes().begin(), e.bytes().end()});
+  write("finished_before_mo",
+        smppd::test_support::from_hex(smppd::test_support::pre_mo_finished_hex));
 }
 
 TEST(journal_test, every_step_reads_back_field_by_field) {
@@ -194,6 +200,29 @@ TEST(journal_test, a_receipt_written_before_mo_existed_reads_as_a_receipt) {
   shorten(old, 1);
   decode_all(old, ok);
   EXPECT_FALSE(ok);
+}
+
+TEST(journal_test, a_batch_from_the_encoder_before_mo_reads_back) {
+  const auto old = smppd::test_support::from_hex(smppd::test_support::pre_mo_finished_hex);
+  bool ok = false;
+  const auto steps = decode_all(old, ok);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(steps.size(), 1u);
+  const auto& f = std::get<message_finished>(steps[0]);
+  EXPECT_EQ(f.message_id, 7u);
+  EXPECT_EQ(f.state, message_state::delivered);
+  EXPECT_EQ(f.done_at, at(1'700'000'002'000));
+  ASSERT_TRUE(f.receipt.has_value());
+  EXPECT_EQ(*f.receipt, smppd::test_support::pre_mo_receipt());
+  EXPECT_EQ(f.receipt->esm_class, 0x04);
+  EXPECT_EQ(f.receipt->data_coding, 0);
+  // Written again today it gains exactly the two new fields (esm_class 4, data_coding 0).
+  journal::encoder e;
+  e.finished(f, f.receipt->receipt_id);
+  auto grown = old;
+  grown[2] += 2;
+  grown.insert(grown.end(), {0x04, 0x00});
+  EXPECT_EQ(smppd::test_support::to_hex(e.bytes()), smppd::test_support::to_hex(grown));
 }
 
 TEST(journal_test, an_empty_message_and_a_batch_without_steps_read_back) {

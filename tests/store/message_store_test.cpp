@@ -9,9 +9,11 @@
 #include <memory>
 #include <thread>
 
+#include "store/pre_mo_journal.hpp"
 #include "store/sqlite/columns.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "support/committed_store.hpp"
+#include "support/hex.hpp"
 
 namespace {
 
@@ -332,6 +334,49 @@ TEST_F(message_store_test, an_mo_is_queued_like_a_receipt_and_survives_a_reopen)
   store->remove_receipt(mo_id, w.callback());
   ASSERT_FALSE(w.get());
   EXPECT_TRUE(store->pending_receipts(48h).empty());
+}
+
+// A file from before MO: schema version 3 (receipts without esm_class and data_coding) and
+// a journal row in the old layout. It opens, migrates, and both its receipts stay receipts.
+TEST_F(message_store_test, a_file_from_before_mo_loads_its_receipts_as_receipts) {
+  auto in_table = sample_receipt(1);
+  {
+    auto store = open();
+    ASSERT_FALSE(append_sync(*store, sample_message(1)));
+    const auto [ec, id] = outcome_sync(*store, 1, message_state::delivered, ms_now(), 0, in_table);
+    ASSERT_FALSE(ec);
+    ASSERT_LT(id, smppd::test_support::pre_mo_receipt().receipt_id);
+    in_table.receipt_id = id;
+  }  // closing folds it into the receipts table
+  const auto old_row = smppd::test_support::from_hex(smppd::test_support::pre_mo_finished_hex);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file().c_str(), &db), SQLITE_OK);
+  const std::string sql =
+      "ALTER TABLE receipts DROP COLUMN esm_class; ALTER TABLE receipts DROP COLUMN data_coding;"
+      "PRAGMA user_version = 3; INSERT INTO journal (seq, data) VALUES (1, x'" +
+      smppd::test_support::to_hex(old_row) + "');";
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  const auto forever = std::chrono::hours(24 * 365 * 100);  // the pinned row is from 2023
+  auto store = open();
+  EXPECT_EQ(count_rows("PRAGMA user_version"), 4);
+  const std::vector<receipt_record> expected = {in_table, smppd::test_support::pre_mo_receipt()};
+  EXPECT_EQ(store->pending_receipts(forever), expected);  // folds the old row on the way
+  EXPECT_EQ(count_rows("SELECT count(*) FROM receipts WHERE esm_class = 4 AND data_coding = 0"), 2);
+  EXPECT_EQ(store->pending_count("acme"), 2u);
+  // The next id follows the old row's.
+  std::vector<smppd::core::message_step> steps;
+  receipt_record mo;
+  mo.system_id = "acme";
+  mo.esm_class = 0;
+  mo.created_at = ms_now();
+  steps.emplace_back(smppd::core::mo_received{mo});
+  std::promise<std::uint64_t> given;
+  store->write(std::move(steps),
+               [&](auto results, auto) { given.set_value(results[0].receipt_id); });
+  EXPECT_GT(given.get_future().get(), smppd::test_support::pre_mo_receipt().receipt_id);
 }
 
 TEST_F(message_store_test, the_cap_counts_an_accounts_mos_and_receipts_together) {
@@ -728,10 +773,11 @@ TEST_F(message_store_test, many_threads_appending_are_each_acknowledged_exactly_
   std::vector<std::atomic<int>> acks(threads * per_thread + 1);
   std::atomic<int> errors{0};
   std::vector<std::thread> producers;
+  producers.reserve(threads);
   for (int t = 0; t < threads; ++t) {
     producers.emplace_back([&, t] {
       for (int i = 0; i < per_thread; ++i) {
-        const auto id = static_cast<std::uint64_t>(t * per_thread + i + 1);
+        const auto id = static_cast<std::uint64_t>(t) * per_thread + i + 1;
         store->append(sample_message(id), [&, id](std::error_code ec) {
           if (ec) ++errors;
           acks[id].fetch_add(1);
