@@ -5,7 +5,8 @@
 // one permanent rejection; and it sends MO (a GSM text, a concatenated UCS-2 message, one
 // that no mo_route takes). A customer bound to smppd must get one receipt per message with
 // our id and the right state, and the MOs as the SMSC sent them; what the SMSC received and
-// how smppd answered it are asserted from the script's JSON lines.
+// how smppd answered it are asserted from the script's JSON lines. Once with the carrier
+// bound as a transceiver, once as a transmitter plus a receiver.
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -163,7 +165,9 @@ const std::string mo_part1_hex = "050003020201041f04400438043204350442002c0020";
 const std::string mo_part2_hex = "050003020202043c043804400021";                  // "мир!"
 const std::vector<std::uint8_t> ucs2_test{0x04, 0x22, 0x04, 0x35, 0x04, 0x41, 0x04, 0x42};
 
-class carrier_node : public ::testing::Test {
+// The carrier's `bind`: "trx" (one transceiver), or "tx+rx" (a transmitter for the
+// submits, a receiver the SMSC sends receipts and MO to).
+class carrier_node : public ::testing::TestWithParam<std::string> {
  protected:
   // For failure messages: both sides' view.
   std::string context() {
@@ -194,7 +198,8 @@ class carrier_node : public ::testing::Test {
   std::optional<testing::server_process> gateway;
 };
 
-TEST_F(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
+TEST_P(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
+  const bool split = GetParam() == "tx+rx";
   ASSERT_NO_FATAL_FAILURE(require_node());
   smsc.emplace();
   ASSERT_NE(smsc->port(), 0) << "the node SMSC did not start" << context();
@@ -202,7 +207,9 @@ TEST_F(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
   dir.write_config(
       "", "[[carrier]]\nname = \"node\"\nhosts = [\"127.0.0.1:" + std::to_string(smsc->port()) +
               "\"]\nsystem_id = \"gw\"\npassword = \"secret\"\n"
-              "reconnect_delay_s = 1\n"
+              "reconnect_delay_s = 1\nbind = \"" +
+              GetParam() +
+              "\"\n"
               "[[route]]\ncarriers = [\"node\"]\n"
               "[[mo_route]]\nprefixes = [\"4512345\"]\naccount = \"acme\"\n");
   const auto added = testing::add_account(dir, "acme", "secret");
@@ -210,7 +217,11 @@ TEST_F(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
   gateway.emplace(dir);
   ASSERT_NE(gateway->port(), 0) << context();
   const auto bound = [&] {
-    return gateway->log().find("carrier node: transceiver session 0 bound") != std::string::npos;
+    const auto log = gateway->log();
+    const auto has = [&](const char* line) { return log.find(line) != std::string::npos; };
+    return split ? has("carrier node: transmitter session 0 bound") &&
+                       has("carrier node: receiver session 0 bound")
+                 : has("carrier node: transceiver session 0 bound");
   };
   for (const auto give_up = steady::now() + 20s; !bound() && steady::now() < give_up;) {
     std::this_thread::sleep_for(50ms);
@@ -332,12 +343,20 @@ TEST_F(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
   const auto status = smsc->stop();
   EXPECT_EQ(status, 0) << "the node SMSC did not exit cleanly on SIGTERM" << context();
   const auto binds = smsc->events("bind");
-  ASSERT_EQ(binds.size(), 1u) << "smppd bound once and stayed bound" << context();
-  EXPECT_EQ(binds[0]["command"], "bind_transceiver");
-  EXPECT_EQ(binds[0]["ok"], true);
+  std::multiset<std::string> bind_commands;
+  for (const auto& b : binds) {
+    bind_commands.insert(b.value("command", ""));
+    EXPECT_EQ(b["ok"], true) << context();
+    EXPECT_EQ(b["system_id"], "gw");
+  }
+  const std::multiset<std::string> want_binds =
+      split ? std::multiset<std::string>{"bind_transmitter", "bind_receiver"}
+            : std::multiset<std::string>{"bind_transceiver"};
+  EXPECT_EQ(bind_commands, want_binds) << "smppd bound once and stayed bound" << context();
   EXPECT_TRUE(smsc->events("closed").empty()) << context();
   EXPECT_TRUE(smsc->events("session_error").empty()) << context();
   EXPECT_TRUE(smsc->events("self_limit").empty()) << context();
+  EXPECT_TRUE(smsc->events("no_receiver").empty()) << context();
 
   const auto submits = smsc->events("submit");
   EXPECT_EQ(submits.size(), messages.size()) << "each message sent upstream once" << context();
@@ -363,6 +382,12 @@ TEST_F(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
     EXPECT_FALSE(tlvs.contains("0204")) << "user_message_reference is not sent upstream";
     EXPECT_FALSE(tlvs.contains("2900")) << "message_class is not sent upstream";
     EXPECT_EQ(tlvs, json({{"0005", "01"}})) << "dest_addr_subunit (flash) and nothing else";
+  }
+  // Receipts and MO went to the session that can receive.
+  for (const char* kind : {"receipt_sent", "mo_sent"}) {
+    for (const auto& e : smsc->events(kind)) {
+      EXPECT_EQ(e["session"], split ? "bind_receiver" : "bind_transceiver") << e.dump();
+    }
   }
   // The early receipt was early: written before its submit_sm_resp.
   const auto early_id = submit_of["4591000001"].value("id", "?");
@@ -391,6 +416,9 @@ TEST_F(carrier_node, receipts_and_mo_through_a_node_smpp_smsc) {
   EXPECT_EQ(log.find("receipt for unknown message id"), std::string::npos) << log;
   EXPECT_EQ(log.find("without an id or a state"), std::string::npos) << log;
 }
+
+INSTANTIATE_TEST_SUITE_P(bind, carrier_node, ::testing::Values("trx", "tx+rx"),
+                         [](const auto& p) { return p.param == "trx" ? "trx" : "tx_rx"; });
 
 }  // namespace
 }  // namespace smppd::interop

@@ -87,7 +87,8 @@ function receiver_for(submitter) {
       (s) => can_receive(s) && s.bound.system_id === submitter.bound.system_id);
 }
 
-// Sends a deliver_sm; prints its octets as sent ({kind: ...}) and then its response.
+// Sends a deliver_sm; prints its octets as sent and the session's bind ({kind: ...}), then
+// its response.
 function deliver(submitter, options, kind, what) {
   const session = receiver_for(submitter);
   if (!session) return print({no_receiver: what});
@@ -96,7 +97,8 @@ function deliver(submitter, options, kind, what) {
       (resp) => print({deliver_sm_resp: {what, seq: resp.sequence_number,
                                          status: resp.command_status}}),
       // The encode filters have run by now: toBuffer() again gives the same octets.
-      (pdu) => print({[kind]: {what, seq: pdu.sequence_number, hex: hex(pdu.toBuffer())}}));
+      (pdu) => print({[kind]: {what, seq: pdu.sequence_number, session: session.bound.command,
+                               hex: hex(pdu.toBuffer())}}));
 }
 
 let next = 0xA0000;
