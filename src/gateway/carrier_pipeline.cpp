@@ -33,27 +33,6 @@ std::string encode_parts(const auto& parts) {
   return out;
 }
 
-// What a message awaiting its receipts still needs (the receipt's fields, its validity):
-// without the payload and the rest, the carrier's receipts may take hours at a fraction of
-// the memory.
-std::shared_ptr<const core::message_record> for_receipt(const core::message_record& m) {
-  auto r = std::make_shared<core::message_record>();
-  r->id = m.id;
-  r->system_id = m.system_id;
-  r->submitted_at = m.submitted_at;
-  r->validity_period = m.validity_period;
-  r->registered_delivery = m.registered_delivery;
-  r->priority = m.priority;
-  r->source_addr_ton = m.source_addr_ton;
-  r->source_addr_npi = m.source_addr_npi;
-  r->source_addr = m.source_addr;
-  r->dest_addr_ton = m.dest_addr_ton;
-  r->dest_addr_npi = m.dest_addr_npi;
-  r->destination_addr = m.destination_addr;
-  r->user_message_reference = m.user_message_reference;
-  return r;
-}
-
 }  // namespace
 
 carrier_pipeline::carrier_pipeline(asio::any_io_executor executor,
@@ -89,6 +68,41 @@ carrier_pipeline::carrier_pipeline(asio::any_io_executor executor,
     for (const auto& name : r.carriers) list.push_back(carrier_index(name));
     routes_.push_back(std::move(list));
   }
+}
+
+void carrier_pipeline::await_receipts(tracked& t, const core::message_record& m) {
+  auto& f = t.awaiting;
+  f.system_id = m.system_id;
+  f.source_addr = m.source_addr;
+  f.destination_addr = m.destination_addr;
+  f.user_message_reference = m.user_message_reference;
+  f.submitted_at = m.submitted_at;
+  f.registered_delivery = m.registered_delivery;
+  f.source_addr_ton = m.source_addr_ton;
+  f.source_addr_npi = m.source_addr_npi;
+  f.dest_addr_ton = m.dest_addr_ton;
+  f.dest_addr_npi = m.dest_addr_npi;
+  t.message.reset();
+}
+
+// The record an outcome is reported with: the message's own, or one rebuilt from what was
+// kept while it awaited its receipts (all dlr::receipt_for reads).
+std::shared_ptr<const core::message_record> carrier_pipeline::record_of(const tracked& t) {
+  if (t.message) return t.message;
+  const auto& f = t.awaiting;
+  auto r = std::make_shared<core::message_record>();
+  r->id = t.id;
+  r->system_id = f.system_id;
+  r->source_addr = f.source_addr;
+  r->destination_addr = f.destination_addr;
+  r->user_message_reference = f.user_message_reference;
+  r->submitted_at = f.submitted_at;
+  r->registered_delivery = f.registered_delivery;
+  r->source_addr_ton = f.source_addr_ton;
+  r->source_addr_npi = f.source_addr_npi;
+  r->dest_addr_ton = f.dest_addr_ton;
+  r->dest_addr_npi = f.dest_addr_npi;
+  return r;
 }
 
 int carrier_pipeline::carrier_index(const std::string& name) const {
@@ -167,6 +181,7 @@ bool carrier_pipeline::track(std::shared_ptr<const core::message_record> shared)
   const auto validity =
       shared->validity_period.value_or(shared->submitted_at + settings_.default_validity);
   tracked t;
+  t.id = id;
   t.message = std::move(shared);
   std::vector<int> list;
   for (const auto& name : *carriers) list.push_back(carrier_index(name));
@@ -234,9 +249,10 @@ bool carrier_pipeline::resume(const core::message_record& message) {
     }
   }
   in_flight_[static_cast<std::size_t>(c)].fetch_add(1, std::memory_order_relaxed);
-  t.message = for_receipt(message);
+  t.id = message.id;
+  await_receipts(t, message);
   const auto validity =
-      t.message->validity_period.value_or(t.message->submitted_at + settings_.default_validity);
+      message.validity_period.value_or(message.submitted_at + settings_.default_validity);
   heap_push(expiries_, timed{validity, id, 0});
   messages_.emplace(id, std::move(t));
   return true;
@@ -248,7 +264,7 @@ void carrier_pipeline::enqueue(tracked& t) {
   ++waiting_in_memory_;
   t.in_lane = true;
   auto& l = lanes_[{t.route, t.position}];
-  l.by_priority[std::min<std::uint8_t>(t.message->priority, 3)].push_back(t.message->id);
+  l.by_priority[std::min<std::uint8_t>(t.message->priority, 3)].push_back(t.id);
   ++l.size;
   count_waiting(t, +1);
 }
@@ -344,7 +360,7 @@ void carrier_pipeline::submit(tracked& t, int carrier) {
   in_flight_[static_cast<std::size_t>(carrier)].fetch_add(1, std::memory_order_relaxed);
   for (std::size_t i = 0; i < pdus.size(); ++i) {
     const auto tag = next_tag_++;
-    submits_.emplace(tag, submit_ref{t.message->id, t.generation, static_cast<std::uint16_t>(i)});
+    submits_.emplace(tag, submit_ref{t.id, t.generation, static_cast<std::uint16_t>(i)});
     state.unanswered_tags.insert(tag);
     state.link->submit(std::move(pdus[i]), tag);
   }
@@ -373,7 +389,7 @@ void carrier_pipeline::apply_result(int carrier, const upstream::submit_result& 
       retry_later(t);
     } else {
       log_->warn("carrier {}: message {} rejected: {}", names_[static_cast<std::size_t>(carrier)],
-                 format_message_id(t.message->id), smpp::name(r.status));
+                 format_message_id(t.id), smpp::name(r.status));
       fail_over(t, r.status);
     }
     hooks_.wake();
@@ -382,10 +398,10 @@ void carrier_pipeline::apply_result(int carrier, const upstream::submit_result& 
   auto& p = t.parts[ref.part];
   p.upstream_id = std::string(r.message_id);
   const auto key = carrier::canonical_upstream_id(p.upstream_id);
-  state.by_upstream_id[key] = {t.message->id, ref.part};
+  state.by_upstream_id[key] = {t.id, ref.part};
   if (--t.unanswered == 0) {
     t.state = phase::awaiting;
-    t.message = for_receipt(*t.message);
+    await_receipts(t, *t.message);
     write_enroute(t, {});
   }
   // A receipt that came before this response waited for it.
@@ -408,7 +424,7 @@ void carrier_pipeline::retry_later(tracked& t) {
       std::min<std::chrono::seconds>(settings_.first_retry * (1u << shift), settings_.max_retry);
   t.state = phase::waiting;
   count_waiting(t, +1);  // not in a lane while it backs off, but waiting all the same
-  heap_push(retries_, timed{clock_.now() + delay, t.message->id, t.generation});
+  heap_push(retries_, timed{clock_.now() + delay, t.id, t.generation});
 }
 
 void carrier_pipeline::fail_over(tracked& t, smpp::command_status status) {
@@ -439,10 +455,9 @@ void carrier_pipeline::forget_upstream_ids(tracked& t) {
 }
 
 void carrier_pipeline::write_enroute(tracked& t, std::function<void()> after_durable) {
-  hooks_.write_enroute(
-      core::message_enroute{t.message->id, names_[static_cast<std::size_t>(t.carrier)],
-                            encode_parts(t.parts)},
-      std::move(after_durable));
+  hooks_.write_enroute(core::message_enroute{t.id, names_[static_cast<std::size_t>(t.carrier)],
+                                             encode_parts(t.parts)},
+                       std::move(after_durable));
 }
 
 void carrier_pipeline::finish(tracked& t, dlr::receipt_status status, std::uint32_t error,
@@ -451,8 +466,9 @@ void carrier_pipeline::finish(tracked& t, dlr::receipt_status status, std::uint3
   if (t.in_lane) --waiting_in_memory_;
   forget_upstream_ids(t);
   auto after = [reply = std::move(reply)] { reply.send(smpp::command_status::esme_rok); };
-  hooks_.record({t.message->id, status, error, clock_.now(), t.message, std::move(after)});
-  messages_.erase(t.message->id);
+  const auto id = t.id;
+  hooks_.record({id, status, error, clock_.now(), record_of(t), std::move(after)});
+  messages_.erase(id);
 }
 
 void carrier_pipeline::on_inbound(int carrier, const smpp::pdu& pdu,
@@ -514,8 +530,9 @@ void carrier_pipeline::apply_receipt(tracked& t, std::uint16_t part_index,
   if (!dlr::is_final(r.status)) {
     // An intermediate report: passed on when the customer asked for those.
     auto after = [reply] { reply.send(smpp::command_status::esme_rok); };
-    if (dlr::wants_receipt(t.message->registered_delivery, r.status)) {
-      hooks_.record({t.message->id, r.status, r.gateway_error, clock_.now(), t.message, after});
+    const auto message = record_of(t);
+    if (dlr::wants_receipt(message->registered_delivery, r.status)) {
+      hooks_.record({t.id, r.status, r.gateway_error, clock_.now(), message, after});
     } else {
       after();
     }

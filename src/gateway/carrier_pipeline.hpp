@@ -118,11 +118,28 @@ class carrier_pipeline {
     std::uint32_t error = 0;
   };
   enum class phase : std::uint8_t { waiting, submitted, awaiting };
+  // What a message awaiting its receipts keeps instead of its record: the fields of its
+  // receipt (dlr::receipt_for). A carrier may take hours to report; this is a third of the
+  // record's size and needs no allocation of its own for usual addresses.
+  struct receipt_fields {
+    std::string system_id;
+    std::string source_addr;
+    std::string destination_addr;
+    std::vector<std::uint8_t> user_message_reference;
+    wall_time submitted_at{};
+    std::uint8_t registered_delivery = 0;
+    std::uint8_t source_addr_ton = 0;
+    std::uint8_t source_addr_npi = 0;
+    std::uint8_t dest_addr_ton = 0;
+    std::uint8_t dest_addr_npi = 0;
+  };
   struct tracked {
-    std::shared_ptr<const core::message_record> message;
-    std::size_t route = 0;     // index in routes_
-    std::size_t position = 0;  // in the route's carrier list
-    int carrier = -1;          // links_ index while submitted or awaiting
+    std::uint64_t id = 0;
+    std::shared_ptr<const core::message_record> message;  // null while awaiting receipts
+    receipt_fields awaiting;                              // filled while awaiting receipts
+    std::size_t route = 0;                                // index in routes_
+    std::size_t position = 0;                             // in the route's carrier list
+    int carrier = -1;  // links_ index while submitted or awaiting
     std::uint32_t generation = 0;
     std::uint32_t attempts = 0;
     std::size_t unanswered = 0;
@@ -179,6 +196,8 @@ class carrier_pipeline {
   void forget_upstream_ids(tracked& t);
   void write_enroute(tracked& t, std::function<void()> after_durable);
   void count_waiting(const tracked& t, int delta);
+  static void await_receipts(tracked& t, const core::message_record& m);
+  static std::shared_ptr<const core::message_record> record_of(const tracked& t);
   void release_held(carrier_state& c, wall_time now);
   bool track(std::shared_ptr<const core::message_record> message);
   void refill();
