@@ -71,6 +71,17 @@ run_result run(const std::string& command, std::string_view input, std::chrono::
   return test_support::run({"/bin/sh", "-c", command}, options);
 }
 
+std::unique_ptr<test_support::child_process> start_limited(const std::vector<std::string>& argv,
+                                                           std::chrono::seconds limit,
+                                                           const std::string& stderr_file) {
+  test_support::spawn_options spawn;
+  spawn.argv = {"timeout", "--kill-after=5", std::to_string(limit.count())};
+  spawn.argv.insert(spawn.argv.end(), argv.begin(), argv.end());
+  spawn.stderr_file = stderr_file;
+  spawn.pipe_stdout = true;
+  return std::make_unique<test_support::child_process>(spawn);
+}
+
 bool have_program(const std::string& program) {
   return run("command -v " + shell_quote(program), {}, std::chrono::seconds(10)).exit_code == 0;
 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +27,13 @@ using test_support::run_result;
 // (tests/support/process.hpp); never hangs longer than `limit` plus a few seconds.
 run_result run(const std::string& command, std::string_view input = {},
                std::chrono::seconds limit = std::chrono::seconds(60));
+
+// Starts `argv` in the background with its stdout piped (child_process::read_line) and its
+// stderr in `stderr_file`, under coreutils `timeout`: SIGTERM after `limit`, SIGKILL 5 s
+// later, so it ends even when the test binary dies without stopping it.
+std::unique_ptr<test_support::child_process> start_limited(const std::vector<std::string>& argv,
+                                                           std::chrono::seconds limit,
+                                                           const std::string& stderr_file);
 
 // True when `program` is on PATH.
 bool have_program(const std::string& program);
