@@ -7,6 +7,7 @@
 #include "cli/command.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
+#include "store/postgres/connection.hpp"
 #include "store/sqlite/database.hpp"
 
 namespace smppd::cli {
@@ -38,6 +39,9 @@ int run(int argc, char** argv) {
     std::fprintf(stderr, "smppd: %s\n", e.what());
     return exit_bad_usage;
   } catch (const smppd::store::sqlite::store_error& e) {
+    std::fprintf(stderr, "smppd: store: %s\n", e.what());
+    return exit_bad_usage;
+  } catch (const smppd::store::postgres::pg_error& e) {
     std::fprintf(stderr, "smppd: store: %s\n", e.what());
     return exit_bad_usage;
   }

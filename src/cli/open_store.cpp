@@ -1,21 +1,32 @@
 #include "cli/open_store.hpp"
 
 #include "store/memory/memory_message_store.hpp"
+#include "store/postgres/pg_account_store.hpp"
+#include "store/postgres/pg_message_store.hpp"
 #include "store/sqlite/sqlite_account_store.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 
 namespace smppd::cli {
 
-namespace {
-void require_sqlite(const config::config& cfg) {
-  if (cfg.store.sqlite_path.empty()) {
-    throw config::config_error("store.url: only sqlite:// is supported in this version");
-  }
-}
-}  // namespace
+bool uses_postgres(const config::config& cfg) { return cfg.store.sqlite_path.empty(); }
 
-std::unique_ptr<core::message_store> open_message_store(const config::config& cfg) {
-  require_sqlite(cfg);
+std::unique_ptr<core::message_store> open_message_store(
+    const config::config& cfg, const std::shared_ptr<spdlog::logger>& log) {
+  if (uses_postgres(cfg)) {
+    store::postgres::pg_store_options options;
+    if (log) {
+      options.report = [log](bool failing, const std::string& message) {
+        if (failing) {
+          log->error("store: PostgreSQL: {}", message);
+        } else {
+          log->info("store: PostgreSQL: {}", message);
+        }
+      };
+    }
+    options.node_id = cfg.node.id;
+    options.synchronous_full = cfg.store.durability == "full";
+    return std::make_unique<store::postgres::pg_message_store>(cfg.store.url, options);
+  }
   store::sqlite::message_store_options options;
   options.max_pending_per_account = cfg.dlr.max_pending_per_account;
   options.synchronous_full = cfg.store.durability == "full";
@@ -27,7 +38,7 @@ std::unique_ptr<core::message_store> open_memory_message_store(const config::con
 }
 
 std::unique_ptr<core::account_store> open_account_store(const config::config& cfg) {
-  require_sqlite(cfg);
+  if (uses_postgres(cfg)) return std::make_unique<store::postgres::pg_account_store>(cfg.store.url);
   auto db = std::make_shared<store::sqlite::database>(cfg.store.sqlite_path);
   return std::make_unique<store::sqlite::sqlite_account_store>(std::move(db));
 }

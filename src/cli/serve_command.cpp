@@ -10,6 +10,7 @@
 #include "account/password.hpp"
 #include "cli/command.hpp"
 #include "cli/open_store.hpp"
+#include "cluster/cluster_node.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "core/message_sink.hpp"
@@ -88,26 +89,44 @@ int run_serve(const command_context& context, serve_options options) {
   create_demo_account_if_empty(*accounts, cfg);
   if (options.discard) return run_front_only(cfg, *accounts, log);
 
-  auto messages = options.memory_store ? open_memory_message_store(cfg) : open_message_store(cfg);
+  // A cluster node claims its id before it reads what the store holds for that id.
+  std::unique_ptr<cluster::cluster_node> cluster;
+  if (uses_postgres(cfg) && !options.memory_store) {
+    cluster::cluster_settings settings;
+    settings.max_pending_per_account = cfg.dlr.max_pending_per_account;
+    settings.retention = std::chrono::hours(cfg.dlr.retention_h);
+    cluster = std::make_unique<cluster::cluster_node>(cfg.store.url, cfg.node.id, settings, log);
+    if (!cluster->join()) {
+      throw config::config_error("node.id: " + std::to_string(cfg.node.id) +
+                                 " is held by another live node of the cluster");
+    }
+  }
+  auto messages =
+      options.memory_store ? open_memory_message_store(cfg) : open_message_store(cfg, log);
   if (options.memory_store) {
     log->warn(
         "--memory-store: messages and receipts are kept in memory only and lost at exit "
         "(benchmarks only)");
   }
-  gateway::engine engine(*messages, cfg.simulator, gateway::make_engine_settings(cfg), log);
+  auto settings = gateway::make_engine_settings(cfg);
+  settings.shared_store = cluster != nullptr;
+  gateway::engine engine(*messages, cfg.simulator, settings, log);
   const auto recovered = engine.recover();
   log->info("store {}: {} unfinished messages back to the carrier, {} receipts pending",
-            cfg.store.sqlite_path.string(), recovered.messages, recovered.receipts);
+            cluster ? std::string("postgresql") : cfg.store.sqlite_path.string(),
+            recovered.messages, recovered.receipts);
   {
     // Destroyed before the engine stops: closing sessions hand their receipts back to it.
     server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id);
     front.listen();
     engine.start();
+    if (cluster) cluster->start(engine);
     log->info("smppd {} node {} serving", version(), cfg.node.id);
     front.run();
     engine.stop_delivering();
   }
   engine.stop();
+  if (cluster) cluster->leave();
   const auto c = engine.counters();
   log->info(
       "stopped: {} messages accepted, {} refused, {} final outcomes, {} receipts acknowledged, "

@@ -63,6 +63,9 @@ struct message_finished {
   wall_time done_at{};
   std::uint32_t error_code = 0;
   std::optional<receipt_record> receipt;
+  // A shared store (a cluster): true = this node delivers the receipt (it has a receiver of
+  // the account with room); false = queued for whichever node claims it. Ignored otherwise.
+  bool deliver_here = true;
 };
 // The receiver acknowledged the receipt (or it expired): gone for good. An unknown id
 // (already removed, or dropped by the cap or the retention) is not an error.
@@ -74,6 +77,7 @@ struct receipt_acknowledged {
 // the same cap and retention) until acknowledged.
 struct mo_received {
   receipt_record mo;
+  bool deliver_here = true;  // as in message_finished
 };
 
 using message_step = std::variant<message_accepted, message_enroute, message_finished,

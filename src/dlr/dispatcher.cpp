@@ -279,6 +279,45 @@ std::vector<std::uint64_t> dispatcher::expire(wall_time now) {
   return out;
 }
 
+std::size_t dispatcher::room(std::string_view system_id, std::size_t floor,
+                             std::size_t per_window) const {
+  const account* a = find_account(system_id);
+  if (a == nullptr || a->sessions.empty()) return 0;
+  std::size_t windows = 0;
+  for (const auto id : a->sessions) windows += sessions_.find(id)->second.window;
+  const std::size_t want = std::max(floor, per_window * windows);
+  return want > a->pending ? want - a->pending : 0;
+}
+
+std::vector<std::pair<std::string, std::size_t>> dispatcher::rooms(std::size_t floor,
+                                                                   std::size_t per_window) const {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  for (const auto& [name, a] : accounts_) {
+    if (const auto n = room(name, floor, per_window); n > 0) out.emplace_back(name, n);
+  }
+  return out;
+}
+
+std::vector<std::uint64_t> dispatcher::release_unattended() {
+  std::vector<std::uint64_t> out;
+  for (auto& [name, a] : accounts_) {
+    if (!a.sessions.empty() || a.pending == 0) continue;
+    // Without a session nothing is in flight: every pending receipt is queued or waiting
+    // for a retry, and all of them are in the age heap.
+    for (const auto id : a.age) {
+      if (!counts(id)) continue;
+      out.push_back(id);
+      nodes_.erase(id);
+    }
+    pending_ -= a.pending;
+    a.pending = 0;
+    a.age.clear();
+    a.ready.clear();
+    a.ready_live = 0;
+  }
+  return out;
+}
+
 std::optional<wall_time> dispatcher::next_retry() const noexcept {
   if (retries_.empty()) return std::nullopt;
   return retries_.front().at;

@@ -92,6 +92,17 @@ class dispatcher {
   // the store). One in flight is forgotten when its ack comes.
   std::vector<std::uint64_t> expire(wall_time now);
 
+  // For a cluster, where receipts are shared through the store: how many more of an
+  // account's receipts this node should hold, given its sessions here (0 without any): the
+  // larger of `floor` and `per_window` times their windows, less what it holds already.
+  std::size_t room(std::string_view system_id, std::size_t floor, std::size_t per_window) const;
+  // room() of every account with a session here, where it is not 0.
+  std::vector<std::pair<std::string, std::size_t>> rooms(std::size_t floor,
+                                                         std::size_t per_window) const;
+  // Forgets every receipt of the accounts that have no session here (a cluster hands them
+  // to another node); returns their ids.
+  std::vector<std::uint64_t> release_unattended();
+
   // When assign() next has a retry to queue; nullopt when none waits.
   std::optional<wall_time> next_retry() const noexcept;
 

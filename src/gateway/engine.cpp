@@ -49,11 +49,7 @@ recovery engine::recover() {
   recovery r;
   auto messages = store_.unfinished_messages();
   r.messages = messages.size();
-  for (auto& m : messages) {
-    // With the carrier under its upstream ids: its receipts are awaited, not sent again.
-    if (pipeline_ && !m.upstream_id.empty() && pipeline_->resume(m)) continue;
-    scheduler_.add(std::move(m));
-  }
+  for (auto& m : messages) resume(std::move(m));
   auto receipts = store_.pending_receipts(
       std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention));
   r.receipts = receipts.size();
@@ -63,6 +59,12 @@ recovery engine::recover() {
   }
   r.max_message_id = store_.max_message_id();
   return r;
+}
+
+void engine::resume(core::message_record m) {
+  // With the carrier under its upstream ids: its receipts are awaited, not sent again.
+  if (pipeline_ && !m.upstream_id.empty() && pipeline_->resume(m)) return;
+  scheduler_.add(std::move(m));
 }
 
 void engine::start() {
@@ -188,6 +190,37 @@ void engine::acked(std::uint64_t session, std::span<const core::receipt_ack> ack
   if (retry) asio::post(io_, [this] { arm_timer(); });  // the retry's time may be sooner
 }
 
+void engine::adopt(std::vector<core::message_record> messages) {
+  hand_over([&](inbox& in) {
+    for (auto& m : messages) in.adopted.push_back(std::move(m));
+  });
+}
+
+std::vector<std::pair<std::string, std::size_t>> engine::receipt_room() {
+  std::lock_guard lock(receipts_mutex_);
+  return dispatcher_.rooms(settings_.cluster_receipts_floor, settings_.cluster_receipts_per_window);
+}
+
+void engine::take_receipts(std::vector<core::receipt_record> receipts) {
+  if (receipts.empty()) return;
+  hand_over([&](inbox& in) {
+    for (auto& r : receipts) in.receipts.push_back(std::move(r));
+  });
+}
+
+std::vector<std::uint64_t> engine::release_unattended() {
+  std::lock_guard lock(receipts_mutex_);
+  return dispatcher_.release_unattended();
+}
+
+// In a cluster: does this node deliver a receipt of this account itself?
+bool engine::deliver_here(std::string_view system_id) {
+  if (!settings_.shared_store) return true;
+  std::lock_guard lock(receipts_mutex_);
+  return dispatcher_.room(system_id, settings_.cluster_receipts_floor,
+                          settings_.cluster_receipts_per_window) > 0;
+}
+
 engine_counters engine::counters() const {
   const auto get = [](const std::atomic<std::uint64_t>& a) {
     return a.load(std::memory_order_relaxed);
@@ -241,6 +274,7 @@ void engine::turn() {
   auto now = clock_.now();
   for (auto& after : work.after_durable) after();
   for (auto& m : work.messages) scheduler_.add(std::move(m));
+  for (auto& m : work.adopted) resume(std::move(m));
   if (!work.failed.empty()) {
     if (retry_outcomes_.empty()) retry_outcomes_at_ = now + settings_.outcome_retry;
     for (auto& o : work.failed) retry_outcomes_.push_back(std::move(o));
@@ -295,9 +329,15 @@ void engine::turn() {
 }
 
 void engine::record(carrier::outcome outcome) {
-  outcome_steps_.emplace_back(core::message_finished{
-      outcome.message_id, carrier::to_message_state(outcome.status), outcome.done_at, outcome.error,
-      dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at)});
+  core::message_finished step{
+      outcome.message_id,
+      carrier::to_message_state(outcome.status),
+      outcome.done_at,
+      outcome.error,
+      dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at),
+      true};
+  if (step.receipt) step.deliver_here = deliver_here(step.receipt->system_id);
+  outcome_steps_.push_back(std::move(step));
   outcomes_.push_back(std::move(outcome));
 }
 
@@ -322,8 +362,10 @@ void engine::write_outcomes() {
         if (outcomes[i].is_final()) ++final_outcomes;
         if (outcomes[i].after_durable)
           in.after_durable.push_back(std::move(outcomes[i].after_durable));
-        auto& receipt = std::get<core::message_finished>(written[i]).receipt;
-        if (receipt && results[i].receipt_id != 0) in.receipts.push_back(std::move(*receipt));
+        auto& step = std::get<core::message_finished>(written[i]);
+        if (step.receipt && results[i].receipt_id != 0 && step.deliver_here) {
+          in.receipts.push_back(std::move(*step.receipt));
+        }
       }
     });
     counters_.final_outcomes.fetch_add(final_outcomes, std::memory_order_relaxed);
@@ -498,7 +540,8 @@ void engine::write_enroute(core::message_enroute step, std::function<void()> aft
 
 void engine::accept_mo(core::receipt_record mo, upstream::pending_reply reply) {
   std::vector<core::message_step> steps;
-  steps.emplace_back(core::mo_received{std::move(mo)});
+  const bool here = deliver_here(mo.system_id);
+  steps.emplace_back(core::mo_received{std::move(mo), here});
   store_.write(std::move(steps), [this, reply = std::move(reply)](
                                      std::span<const core::step_result> results,
                                      std::span<core::message_step> written) {
@@ -510,8 +553,8 @@ void engine::accept_mo(core::receipt_record mo, upstream::pending_reply reply) {
         in.after_durable.push_back([reply] { reply.send(smpp::command_status::esme_rx_t_appn); });
         return;
       }
-      auto& durable = std::get<core::mo_received>(written.front()).mo;
-      in.receipts.push_back(std::move(durable));
+      auto& durable = std::get<core::mo_received>(written.front());
+      if (durable.deliver_here) in.receipts.push_back(std::move(durable.mo));
       in.after_durable.push_back([reply] { reply.send(smpp::command_status::esme_rok); });
     });
   });

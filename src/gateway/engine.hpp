@@ -61,6 +61,14 @@ struct engine_settings {
   std::vector<config::route_config> routes;
   std::vector<config::mo_route_config> mo_routes;
   pipeline_settings pipeline;
+  // The store is shared by a cluster (PostgreSQL): a receipt is delivered here only when a
+  // receiver of its account is bound here with room; others wait in the store for the node
+  // that claims them (src/cluster).
+  bool shared_store = false;
+  // How many receipts per account this node holds for its receivers in a cluster: the
+  // larger of the floor and this many per unit of their windows.
+  std::size_t cluster_receipts_floor = 1024;
+  std::size_t cluster_receipts_per_window = 16;
 };
 
 engine_settings make_engine_settings(const config::config& cfg);
@@ -118,6 +126,17 @@ class engine final : public core::message_sink, public core::receipt_source {
   void detach(std::uint64_t session) override;
   void acked(std::uint64_t session, std::span<const core::receipt_ack> acks) override;
 
+  // ---- a cluster's hand-overs (src/cluster), from its thread ----
+  // Messages of a node that is gone, now this node's: back to the scheduler or carriers.
+  void adopt(std::vector<core::message_record> messages);
+  // Accounts with a receiver here that could take more receipts, and how many.
+  std::vector<std::pair<std::string, std::size_t>> receipt_room();
+  // Receipts this node claimed from the store, for its receivers.
+  void take_receipts(std::vector<core::receipt_record> receipts);
+  // Receipts of accounts with no receiver here any more: forgotten here, to be given back
+  // to the store for another node.
+  std::vector<std::uint64_t> release_unattended();
+
   engine_counters counters() const;
   // The carriers' state, read on the engine's thread (empty without carriers).
   struct carrier_state {
@@ -132,6 +151,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   // Work handed to the engine thread by other threads.
   struct inbox {
     std::vector<core::message_record> messages;        // durable, for the scheduler
+    std::vector<core::message_record> adopted;         // from a node that is gone
     std::vector<core::receipt_record> receipts;        // durable, for the dispatcher
     std::vector<carrier::outcome> failed;              // not recorded: tried again later
     std::vector<std::function<void()>> after_durable;  // e.g. answers to upstream receipts
@@ -155,6 +175,8 @@ class engine final : public core::message_sink, public core::receipt_source {
   void write_enroute(core::message_enroute step, std::function<void()> after_durable);
   void accept_mo(core::receipt_record mo, upstream::pending_reply reply);
   void to_simulator(core::message_record message, wall_time now);
+  void resume(core::message_record message);  // a message not final, read back
+  bool deliver_here(std::string_view system_id);
 
   core::message_store& store_;
   const wall_clock& clock_;

@@ -79,10 +79,22 @@ void authenticator::note_failure(std::string_view address, std::string_view syst
   }
 }
 
+std::optional<account::account> authenticator::find_account(std::string_view system_id,
+                                                            bool& failed) {
+  try {
+    return accounts_.find(system_id);
+  } catch (const std::exception&) {
+    // The store is unreachable (PostgreSQL down): ESME_RSYSERR, and the client retries.
+    failed = true;
+    return std::nullopt;
+  }
+}
+
 void authenticator::authenticate(const bind_request& request, std::string_view peer_address,
                                  steady_time now, done_fn done) {
   bind_outcome outcome;
   std::shared_ptr<check> start;
+  bool store_failed = false;
   const std::string mac = password_mac(request.system_id, request.password);
   const auto is_known_wrong = [&](const remembered& memory) {
     return std::any_of(memory.wrong_macs.begin(), memory.wrong_macs.end(),
@@ -102,10 +114,11 @@ void authenticator::authenticate(const bind_request& request, std::string_view p
         ++counters_.refused_blocked;
         outcome = refused(command_status::esme_rbindfail);
       }
-    } else if (const auto account = accounts_.find(request.system_id); !account) {
+    } else if (const auto account = find_account(request.system_id, store_failed); !account) {
       // Not counted as a failure: it costs no hash, and a client misconfigured with an
       // unknown system_id must not lock out the other clients behind its address.
-      outcome = refused(command_status::esme_rinvsysid);
+      outcome =
+          refused(store_failed ? command_status::esme_rsyserr : command_status::esme_rinvsysid);
     } else {
       auto& memory = memory_for(*account);
       if (is_known_wrong(memory)) {

@@ -69,6 +69,8 @@ class authenticator {
   authenticator_counters counters() const;
 
  private:
+  // The account, or nullopt; `failed` set when the store could not be asked.
+  std::optional<account::account> find_account(std::string_view system_id, bool& failed);
   struct remembered {
     std::string password_hash;  // the stored hash the verdicts were reached against
     std::string good_mac;       // empty: none

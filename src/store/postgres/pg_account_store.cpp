@@ -1,0 +1,122 @@
+#include "store/postgres/pg_account_store.hpp"
+
+#include "store/postgres/schema.hpp"
+
+namespace smppd::store::postgres {
+namespace {
+
+constexpr std::string_view select_columns =
+    "SELECT system_id, password_hash, max_binds, throughput, max_priority, classes FROM accounts";
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ',';
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const auto comma = text.find(',');
+    out.emplace_back(text.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+account::account read_row(const result& r, int row) {
+  account::account a;
+  a.system_id = std::string(r.text(row, 0));
+  a.password_hash = std::string(r.text(row, 1));
+  a.max_binds = static_cast<std::uint32_t>(r.integer(row, 2));
+  a.throughput = static_cast<std::uint32_t>(r.integer(row, 3));
+  a.max_priority = static_cast<std::uint8_t>(r.integer(row, 4));
+  a.classes = split(r.text(row, 5));
+  return a;
+}
+
+}  // namespace
+
+pg_account_store::pg_account_store(std::string url)
+    : url_(std::move(url)), db_(std::make_unique<connection>(url_)) {
+  migrate(*db_);
+}
+
+template <class Work>
+auto pg_account_store::with_connection(Work&& work) {
+  std::lock_guard lock(mutex_);
+  if (!db_ || !db_->ok()) db_ = std::make_unique<connection>(url_);
+  try {
+    return work(*db_);
+  } catch (const pg_error& e) {
+    if (db_->ok()) throw;
+    db_ = std::make_unique<connection>(url_);
+    return work(*db_);
+  }
+}
+
+bool pg_account_store::add(const account::account& a) {
+  return with_connection([&](connection& db) {
+    return db.exec(
+                 "INSERT INTO accounts (system_id, password_hash, max_binds, throughput, "
+                 "max_priority, classes) VALUES ($1, $2, $3, $4, $5, $6) "
+                 "ON CONFLICT (system_id) DO NOTHING",
+                 {a.system_id, a.password_hash, std::to_string(a.max_binds),
+                  std::to_string(a.throughput), std::to_string(a.max_priority), join(a.classes)})
+               .affected() == 1;
+  });
+}
+
+std::optional<account::account> pg_account_store::find(std::string_view system_id) {
+  const std::string id(system_id);
+  try {
+    auto found = with_connection([&](connection& db) -> std::optional<account::account> {
+      auto r = db.exec(std::string(select_columns) + " WHERE system_id = $1", {id});
+      if (r.rows() == 0) return std::nullopt;
+      return read_row(r, 0);
+    });
+    std::lock_guard lock(mutex_);
+    if (found) {
+      last_known_[id] = *found;
+    } else {
+      last_known_.erase(id);
+    }
+    return found;
+  } catch (const pg_error& e) {
+    if (e.code() != core::errc::unavailable) throw;
+    std::lock_guard lock(mutex_);
+    const auto it = last_known_.find(id);
+    if (it == last_known_.end()) throw;
+    return it->second;
+  }
+}
+
+std::vector<account::account> pg_account_store::list() {
+  return with_connection([&](connection& db) {
+    auto r = db.exec(std::string(select_columns) + " ORDER BY system_id");
+    std::vector<account::account> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
+    return out;
+  });
+}
+
+bool pg_account_store::remove(std::string_view system_id) {
+  return with_connection([&](connection& db) {
+    return db.exec("DELETE FROM accounts WHERE system_id = $1", {std::string(system_id)})
+               .affected() == 1;
+  });
+}
+
+bool pg_account_store::set_password_hash(std::string_view system_id, const std::string& hash) {
+  return with_connection([&](connection& db) {
+    return db.exec("UPDATE accounts SET password_hash = $2 WHERE system_id = $1",
+                   {std::string(system_id), hash})
+               .affected() == 1;
+  });
+}
+
+}  // namespace smppd::store::postgres

@@ -1,0 +1,40 @@
+#pragma once
+// Accounts in PostgreSQL: the same operations as the SQLite account store, one statement
+// each, on a connection of its own (binds are rare; the bind path may wait for it).
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "core/account_store.hpp"
+#include "store/postgres/connection.hpp"
+
+namespace smppd::store::postgres {
+
+class pg_account_store final : public core::account_store {
+ public:
+  // Connects and migrates the schema; throws pg_error.
+  explicit pg_account_store(std::string url);
+
+  bool add(const account::account& a) override;
+  std::optional<account::account> find(std::string_view system_id) override;
+  std::vector<account::account> list() override;
+  bool remove(std::string_view system_id) override;
+  bool set_password_hash(std::string_view system_id, const std::string& hash) override;
+
+ private:
+  // Runs `work` on the connection, reconnecting once when it had broken (PostgreSQL was
+  // restarted): a bind after an outage should not fail for a stale socket.
+  template <class Work>
+  auto with_connection(Work&& work);
+
+  std::string url_;
+  std::mutex mutex_;
+  std::unique_ptr<connection> db_;
+  // Accounts as last read by find(): while PostgreSQL is unreachable, a client that bound
+  // before can bind again (the contract keeps the service up through an outage).
+  std::unordered_map<std::string, account::account> last_known_;
+};
+
+}  // namespace smppd::store::postgres
