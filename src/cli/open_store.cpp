@@ -37,8 +37,10 @@ std::unique_ptr<core::message_store> open_memory_message_store(const config::con
   return std::make_unique<store::memory::memory_message_store>(cfg.dlr.max_pending_per_account);
 }
 
-std::unique_ptr<core::account_store> open_account_store(const config::config& cfg) {
-  if (uses_postgres(cfg)) return std::make_unique<store::postgres::pg_account_store>(cfg.store.url);
+std::unique_ptr<core::account_store> open_account_store(const config::config& cfg, int node_id) {
+  if (uses_postgres(cfg)) {
+    return std::make_unique<store::postgres::pg_account_store>(cfg.store.url, node_id);
+  }
   auto db = std::make_shared<store::sqlite::database>(cfg.store.sqlite_path);
   return std::make_unique<store::sqlite::sqlite_account_store>(std::move(db));
 }

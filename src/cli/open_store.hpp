@@ -12,7 +12,9 @@ namespace smppd::cli {
 // [store] url names PostgreSQL (a cluster), not an SQLite file.
 bool uses_postgres(const config::config& cfg);
 // The account store named by [store] url; throws when it cannot be opened.
-std::unique_ptr<core::account_store> open_account_store(const config::config& cfg);
+// `node_id` >= 0 (serve): on PostgreSQL it is also the node's core::bind_ledger.
+std::unique_ptr<core::account_store> open_account_store(const config::config& cfg,
+                                                        int node_id = -1);
 // The message and receipt store named by [store] url, with the [dlr] receipt cap.
 // `log` (optional) hears of the store's failures and recoveries where the backend tells.
 std::unique_ptr<core::message_store> open_message_store(

@@ -85,7 +85,7 @@ int run_serve(const command_context& context, serve_options options) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.node.data_dir, ec);
   if (ec) throw config::config_error("node.data_dir: cannot create " + cfg.node.data_dir.string());
-  auto accounts = open_account_store(cfg);
+  auto accounts = open_account_store(cfg, cfg.node.id);
   create_demo_account_if_empty(*accounts, cfg);
   if (options.discard) return run_front_only(cfg, *accounts, log);
 
@@ -117,7 +117,8 @@ int run_serve(const command_context& context, serve_options options) {
             recovered.messages, recovered.receipts);
   {
     // Destroyed before the engine stops: closing sessions hand their receipts back to it.
-    server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id);
+    server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id,
+                         cluster ? dynamic_cast<core::bind_ledger*>(accounts.get()) : nullptr);
     front.listen();
     engine.start();
     if (cluster) cluster->start(engine);

@@ -10,11 +10,16 @@
 
 #include "account/throttle.hpp"
 #include "common/clock.hpp"
+#include "core/bind_ledger.hpp"
 
 namespace smppd::server {
 
 class bind_registry {
  public:
+  // In a cluster: binds on the other nodes count too (max_binds is per account). Set before
+  // the first bind. When the ledger cannot be reached, this node's own count decides.
+  void share_with(core::bind_ledger* ledger) { ledger_ = ledger; }
+
   // False when the account already has max_binds sessions bound.
   bool try_bind(const std::string& system_id, std::uint32_t max_binds, std::uint32_t throughput,
                 steady_time now);
@@ -25,6 +30,10 @@ class bind_registry {
   bool try_submit(const std::string& system_id, steady_time now);
 
  private:
+  std::uint32_t bound_elsewhere(const std::string& system_id);
+  void publish(const std::string& system_id);
+  core::bind_ledger* ledger_ = nullptr;
+  std::mutex publish_mutex_;  // publishes in turn, each with the count as it is then
   struct account_binds {
     std::uint32_t sessions = 0;
     account::throttle limit;

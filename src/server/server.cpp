@@ -79,7 +79,7 @@ std::string address_of(const tcp::acceptor& acceptor) {
 
 server::server(const config::config& cfg, core::account_store& accounts, core::message_sink& sink,
                core::receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
-               std::uint64_t message_id_floor)
+               std::uint64_t message_id_floor, core::bind_ledger* cluster_binds)
     : config_(cfg),
       hash_pool_(hash_thread_count()),
       auth_(
@@ -97,6 +97,7 @@ server::server(const config::config& cfg, core::account_store& accounts, core::m
                .log = std::move(log),
                .sessions{},
                .next_session_id{1}} {
+  registry_.share_with(cluster_binds);
   for (unsigned i = 0; i < io_thread_count(); ++i)
     io_.push_back(std::make_unique<asio::io_context>(1));
 }

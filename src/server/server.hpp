@@ -23,10 +23,11 @@ namespace smppd::server {
 class server {
  public:
   // `sink` takes accepted messages, `receipts` feeds receiver sessions; both outlive the
-  // server. New message ids are above `message_id_floor` (the highest one stored).
+  // server. New message ids are above `message_id_floor` (the highest one stored). In a
+  // cluster, `cluster_binds` counts the other nodes' binds toward max_binds.
   server(const config::config& cfg, core::account_store& accounts, core::message_sink& sink,
          core::receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
-         std::uint64_t message_id_floor = 0);
+         std::uint64_t message_id_floor = 0, core::bind_ledger* cluster_binds = nullptr);
   ~server();
 
   // Binds the listeners and writes DATA_DIR/listening.json. Throws config::config_error

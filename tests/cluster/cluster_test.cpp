@@ -160,6 +160,29 @@ TEST_F(cluster_test, a_second_node_with_a_live_nodes_id_refuses_to_start) {
   EXPECT_TRUE(n1->process->running());
 }
 
+TEST_F(cluster_test, max_binds_counts_the_binds_on_every_node) {
+  ASSERT_EQ(add_account(n1->dir, "capped", "secret", {"--max-binds", "2"}).exit_status, 0);
+  n1->start();
+  n2->start();
+  raw_client a(n1->port()), b(n2->port()), c(n2->port()), d(n1->port());
+  EXPECT_EQ(a.bind(command_id::bind_transmitter, "capped", "secret"), command_status::esme_rok);
+  EXPECT_EQ(b.bind(command_id::bind_receiver, "capped", "secret"), command_status::esme_rok);
+  EXPECT_EQ(c.bind(command_id::bind_transceiver, "capped", "secret"),
+            command_status::esme_rbindfail);
+  EXPECT_EQ(d.bind(command_id::bind_transceiver, "capped", "secret"),
+            command_status::esme_rbindfail);
+  a.send(smppd::smpp::make_pdu(smppd::smpp::unbind{}, a.next_sequence()));
+  EXPECT_EQ(a.expect_response().command_id(), command_id::unbind_resp);
+  bool bound = false;  // the unbind is published as the session ends: a moment later
+  for (int i = 0; i < 50 && !bound; ++i) {
+    raw_client attempt(n2->port());
+    bound =
+        attempt.bind(command_id::bind_transmitter, "capped", "secret") == command_status::esme_rok;
+    if (!bound) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_TRUE(bound);
+}
+
 TEST_F(cluster_test, receipts_of_messages_sent_on_one_node_reach_a_receiver_on_another) {
   n1->start();
   n2->start();

@@ -308,5 +308,43 @@ TEST(dlr_dispatcher, rejects_a_session_id_already_added) {
   EXPECT_EQ(d.remove_session(42), 0u);
 }
 
+// ---- a cluster's share of the queue -------------------------------------------------
+
+TEST(dlr_dispatcher, room_is_what_the_sessions_here_should_hold_less_what_they_do) {
+  dispatcher d;
+  EXPECT_EQ(d.room("acme", 100, 4), 0u);  // no session here: nothing for this node
+  d.add_session(1, "acme", 10);
+  d.add_session(2, "acme", 30);
+  EXPECT_EQ(d.room("acme", 100, 4), 160u);  // 4 x (10 + 30) beats the floor
+  EXPECT_EQ(d.room("acme", 500, 4), 500u);  // the floor beats it
+  for (std::uint64_t id = 1; id <= 60; ++id) d.enqueue(receipt(id));
+  EXPECT_EQ(d.room("acme", 100, 4), 100u);
+  d.enqueue(receipt(61, "globex"));
+  EXPECT_EQ(d.rooms(100, 4), (std::vector<std::pair<std::string, std::size_t>>{{"acme", 100}}));
+}
+
+TEST(dlr_dispatcher, releases_the_receipts_of_accounts_without_a_session_here) {
+  dispatcher d;
+  d.add_session(1, "acme", 2);
+  for (std::uint64_t id = 1; id <= 3; ++id) d.enqueue(receipt(id));
+  d.enqueue(receipt(4, "globex"));
+  auto sent = d.assign(t0);
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(d.acked(1, sent[0].receipt->receipt_id, false, t0), ack_result::retry);
+  EXPECT_TRUE(d.release_unattended() == std::vector<std::uint64_t>{4});  // acme has a session
+  EXPECT_EQ(d.pending(), 3u);
+  d.remove_session(1);
+  auto released = d.release_unattended();
+  std::sort(released.begin(), released.end());
+  EXPECT_EQ(released, (std::vector<std::uint64_t>{1, 2, 3}));  // queued, in flight, retrying
+  EXPECT_EQ(d.pending(), 0u);
+  EXPECT_EQ(d.pending("acme"), 0u);
+  // Nothing of them comes back, not even the retry; a new receipt of the account does.
+  d.add_session(2, "acme", 10);
+  EXPECT_TRUE(d.assign(t0 + 1h).empty());
+  d.enqueue(receipt(5));
+  EXPECT_EQ(pairs(d.assign(t0 + 1h)), (std::vector<std::pair<session_id, std::uint64_t>>{{2, 5}}));
+}
+
 }  // namespace
 }  // namespace smppd::dlr

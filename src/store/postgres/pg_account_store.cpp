@@ -41,20 +41,27 @@ account::account read_row(const result& r, int row) {
 
 }  // namespace
 
-pg_account_store::pg_account_store(std::string url)
-    : url_(std::move(url)), db_(std::make_unique<connection>(url_)) {
+pg_account_store::pg_account_store(std::string url, int node_id)
+    : url_(std::move(url)), node_id_(node_id), db_(std::make_unique<connection>(url_)) {
   migrate(*db_);
 }
 
 template <class Work>
 auto pg_account_store::with_connection(Work&& work) {
   std::lock_guard lock(mutex_);
-  if (!db_ || !db_->ok()) db_ = std::make_unique<connection>(url_);
+  const auto reconnect = [&] {
+    db_.reset();
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_connect_) throw pg_error(core::errc::unavailable, "PostgreSQL is down");
+    next_connect_ = now + std::chrono::seconds(1);
+    db_ = std::make_unique<connection>(url_);
+  };
+  if (!db_ || !db_->ok()) reconnect();
   try {
     return work(*db_);
-  } catch (const pg_error& e) {
+  } catch (const pg_error&) {
     if (db_->ok()) throw;
-    db_ = std::make_unique<connection>(url_);
+    reconnect();
     return work(*db_);
   }
 }
@@ -116,6 +123,32 @@ bool pg_account_store::set_password_hash(std::string_view system_id, const std::
     return db.exec("UPDATE accounts SET password_hash = $2 WHERE system_id = $1",
                    {std::string(system_id), hash})
                .affected() == 1;
+  });
+}
+
+}  // namespace smppd::store::postgres
+
+namespace smppd::store::postgres {
+
+std::uint32_t pg_account_store::bound_elsewhere(std::string_view system_id) {
+  return with_connection([&](connection& db) {
+    auto r = db.exec(
+        "SELECT coalesce(sum(b.sessions), 0) FROM binds b JOIN nodes n ON n.id = b.node "
+        "WHERE b.system_id = $1 AND b.node <> $2 AND NOT n.stopped "
+        "AND n.heartbeat_at > now() - interval '15 seconds'",
+        {std::string(system_id), std::to_string(node_id_)});
+    return static_cast<std::uint32_t>(r.integer(0, 0));
+  });
+}
+
+void pg_account_store::publish(std::string_view system_id, std::uint32_t sessions) {
+  if (node_id_ < 0) return;
+  with_connection([&](connection& db) {
+    db.exec(
+        "INSERT INTO binds (node, system_id, sessions) VALUES ($1, $2, $3) "
+        "ON CONFLICT (system_id, node) DO UPDATE SET sessions = excluded.sessions",
+        {std::to_string(node_id_), std::string(system_id), std::to_string(sessions)});
+    return 0;
   });
 }
 

@@ -56,14 +56,13 @@ CREATE INDEX receipts_unclaimed ON receipts (system_id, receipt_id) WHERE claime
 CREATE INDEX receipts_by_account ON receipts (system_id, receipt_id);
 -- Receipt ids come in blocks of 4096 per node: one nextval per block.
 CREATE SEQUENCE receipt_id_blocks;
--- Receiver, transmitter and transceiver sessions of every live node, for max_binds.
+-- Sessions bound per node and account, for max_binds across the cluster.
 CREATE TABLE binds (
   node integer NOT NULL,
-  session bigint NOT NULL,
   system_id text NOT NULL,
-  PRIMARY KEY (node, session)
+  sessions integer NOT NULL,
+  PRIMARY KEY (system_id, node)
 );
-CREATE INDEX binds_by_account ON binds (system_id);
 )sql",
 };
 
