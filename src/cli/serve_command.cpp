@@ -121,9 +121,13 @@ int run_serve(const command_context& context, serve_options options) {
                          cluster ? dynamic_cast<core::bind_ledger*>(accounts.get()) : nullptr);
     front.listen();
     engine.start();
-    if (cluster) cluster->start(engine);
+    if (cluster) {
+      cluster->start(engine);
+      cluster->on_tick([&front] { front.refresh_cluster_shares(); });
+    }
     log->info("smppd {} node {} serving", version(), cfg.node.id);
     front.run();
+    if (cluster) cluster->on_tick({});
     engine.stop_delivering();
   }
   engine.stop();

@@ -64,6 +64,11 @@ void cluster_node::start(gateway::engine& engine) {
   });
 }
 
+void cluster_node::on_tick(std::function<void()> hook) {
+  std::lock_guard lock(hook_mutex_);
+  tick_hook_ = std::move(hook);
+}
+
 void cluster_node::leave() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
@@ -134,6 +139,10 @@ void cluster_node::step(bool notified_all, const std::vector<std::string>& notif
     pending_release_.insert(pending_release_.end(), unattended.begin(), unattended.end());
     store_.release(pending_release_);
     pending_release_.clear();
+    {
+      std::lock_guard lock(hook_mutex_);
+      if (tick_hook_) tick_hook_();
+    }
     if (now >= next_trim_) {
       next_trim_ = now + settings_.trim_interval;
       const auto [dropped, expired] =

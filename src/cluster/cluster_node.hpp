@@ -18,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -46,6 +47,9 @@ class cluster_node {
   bool join();
   // Starts the thread, handing work to `engine`.
   void start(gateway::engine& engine);
+  // Runs `hook` on the cluster thread each second (the server's throughput shares); an
+  // empty one removes it, and no call is under way once this returns.
+  void on_tick(std::function<void()> hook);
   // SIGTERM, after the engine stopped: stops the thread, releases this node's receipts and
   // marks it stopped, so the other nodes take its messages over at once.
   void leave();
@@ -60,6 +64,8 @@ class cluster_node {
   store::postgres::cluster_store store_;
   gateway::engine* engine_ = nullptr;
 
+  std::mutex hook_mutex_;
+  std::function<void()> tick_hook_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   // Thread only.

@@ -1,13 +1,51 @@
 #include "server/bind_registry.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace smppd::server {
 
-std::uint32_t bind_registry::bound_elsewhere(const std::string& system_id) {
-  if (ledger_ == nullptr) return 0;
+core::binds_elsewhere bind_registry::bound_elsewhere(const std::string& system_id) {
+  if (ledger_ == nullptr) return {};
   try {
     return ledger_->bound_elsewhere(system_id);
   } catch (const std::exception&) {
-    return 0;  // the database is down: this node's own count decides meanwhile
+    return {};  // the database is down: this node's own count decides meanwhile
+  }
+}
+
+void bind_registry::set_share(const std::string& system_id, std::uint32_t throughput,
+                              std::uint32_t nodes, steady_time now) {
+  auto& a = accounts_.find(system_id)->second;
+  nodes = std::max<std::uint32_t>(nodes, 1);
+  // Rounded up: a share is never 0 (unlimited) for a limited account.
+  const std::uint32_t share = throughput == 0 ? 0 : (throughput + nodes - 1) / nodes;
+  if (a.throughput != throughput || a.nodes != nodes || a.limit.per_second() != share) {
+    a.limit = account::throttle(share, now);
+  }
+  a.throughput = throughput;
+  a.nodes = nodes;
+}
+
+void bind_registry::refresh_shares(steady_time now) {
+  if (ledger_ == nullptr) return;
+  std::vector<std::string> bound;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, a] : accounts_) {
+      if (a.sessions > 0 && a.throughput > 0) bound.push_back(id);
+    }
+  }
+  for (const auto& id : bound) {
+    std::uint32_t nodes = 0;
+    try {
+      nodes = 1 + ledger_->bound_elsewhere(id).nodes;
+    } catch (const std::exception&) {
+      return;  // the database is down: the shares stay as they are
+    }
+    std::lock_guard lock(mutex_);
+    const auto it = accounts_.find(id);
+    if (it != accounts_.end()) set_share(id, it->second.throughput, nodes, now);
   }
 }
 
@@ -24,16 +62,19 @@ void bind_registry::publish(const std::string& system_id) {
 bool bind_registry::try_bind(const std::string& system_id, std::uint32_t max_binds,
                              std::uint32_t throughput, steady_time now) {
   // Asked before the lock: submits (try_submit) never wait for the database.
-  const std::uint32_t elsewhere = bound_elsewhere(system_id);
+  const auto elsewhere = bound_elsewhere(system_id);
   {
     std::lock_guard lock(mutex_);
     auto it = accounts_.find(system_id);
     if (it == accounts_.end()) {
-      it = accounts_.emplace(system_id, account_binds{0, account::throttle(throughput, now)}).first;
-    } else if (it->second.limit.per_second() != throughput) {
-      it->second.limit = account::throttle(throughput, now);  // changed by `smppd account`
+      it = accounts_
+               .emplace(system_id,
+                        account_binds{0, account::throttle(throughput, now), throughput, 1})
+               .first;
     }
-    if (it->second.sessions + elsewhere >= max_binds) return false;
+    // A changed limit (`smppd account`), or other nodes bound meanwhile.
+    set_share(system_id, throughput, 1 + elsewhere.nodes, now);
+    if (it->second.sessions + elsewhere.sessions >= max_binds) return false;
     ++it->second.sessions;
   }
   publish(system_id);

@@ -29,14 +29,23 @@ class bind_registry {
   // ESME_RTHROTTLED when false.
   bool try_submit(const std::string& system_id, steady_time now);
 
+  // In a cluster, now and then (each second): an account's throughput limit is divided
+  // evenly between the nodes it is bound to, as they come and go.
+  void refresh_shares(steady_time now);
+
  private:
-  std::uint32_t bound_elsewhere(const std::string& system_id);
+  core::binds_elsewhere bound_elsewhere(const std::string& system_id);
+  // Under mutex_: the account's bucket for its share of `throughput` on `nodes` nodes.
+  void set_share(const std::string& system_id, std::uint32_t throughput, std::uint32_t nodes,
+                 steady_time now);
   void publish(const std::string& system_id);
   core::bind_ledger* ledger_ = nullptr;
   std::mutex publish_mutex_;  // publishes in turn, each with the count as it is then
   struct account_binds {
     std::uint32_t sessions = 0;
     account::throttle limit;
+    std::uint32_t throughput = 0;  // the account's, for all nodes
+    std::uint32_t nodes = 1;       // bound on this many nodes (this one included)
   };
   mutable std::mutex mutex_;
   std::map<std::string, account_binds, std::less<>> accounts_;

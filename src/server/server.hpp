@@ -8,6 +8,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/thread_pool.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -33,6 +34,9 @@ class server {
   // Binds the listeners and writes DATA_DIR/listening.json. Throws config::config_error
   // naming the key when an address cannot be used.
   void listen();
+  // In a cluster, each second: throughput limits shared anew by the nodes an account is
+  // bound to (from any thread).
+  void refresh_cluster_shares() { registry_.refresh_shares(std::chrono::steady_clock::now()); }
   // Serves until SIGTERM or SIGINT, then shuts down gracefully.
   void run();
 

@@ -216,11 +216,14 @@ TEST_F(pg_store_test, binds_on_other_live_nodes_count) {
   pg_account_store a1(pg.url(), 1), a2(pg.url(), 2);
   a1.publish("acme", 2);
   a2.publish("acme", 1);
-  EXPECT_EQ(a1.bound_elsewhere("acme"), 1u);
-  EXPECT_EQ(a2.bound_elsewhere("acme"), 2u);
-  EXPECT_EQ(a2.bound_elsewhere("globex"), 0u);
+  EXPECT_EQ(a1.bound_elsewhere("acme").sessions, 1u);
+  EXPECT_EQ(a1.bound_elsewhere("acme").nodes, 1u);
+  EXPECT_EQ(a2.bound_elsewhere("acme").sessions, 2u);
+  EXPECT_EQ(a2.bound_elsewhere("globex").sessions, 0u);
+  a2.publish("acme", 0);  // node 2's last session of it ended
+  EXPECT_EQ(a1.bound_elsewhere("acme").nodes, 0u);
   n1.leave();  // a stopped node's binds no longer count
-  EXPECT_EQ(a2.bound_elsewhere("acme"), 0u);
+  EXPECT_EQ(a2.bound_elsewhere("acme").sessions, 0u);
 }
 
 }  // namespace

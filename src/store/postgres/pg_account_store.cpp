@@ -130,14 +130,15 @@ bool pg_account_store::set_password_hash(std::string_view system_id, const std::
 
 namespace smppd::store::postgres {
 
-std::uint32_t pg_account_store::bound_elsewhere(std::string_view system_id) {
+core::binds_elsewhere pg_account_store::bound_elsewhere(std::string_view system_id) {
   return with_connection([&](connection& db) {
     auto r = db.exec(
-        "SELECT coalesce(sum(b.sessions), 0) FROM binds b JOIN nodes n ON n.id = b.node "
-        "WHERE b.system_id = $1 AND b.node <> $2 AND NOT n.stopped "
-        "AND n.heartbeat_at > now() - interval '15 seconds'",
+        "SELECT coalesce(sum(b.sessions), 0), count(*) FROM binds b JOIN nodes n "
+        "ON n.id = b.node WHERE b.system_id = $1 AND b.node <> $2 AND b.sessions > 0 "
+        "AND NOT n.stopped AND n.heartbeat_at > now() - interval '15 seconds'",
         {std::string(system_id), std::to_string(node_id_)});
-    return static_cast<std::uint32_t>(r.integer(0, 0));
+    return core::binds_elsewhere{static_cast<std::uint32_t>(r.integer(0, 0)),
+                                 static_cast<std::uint32_t>(r.integer(0, 1))};
   });
 }
 

@@ -27,7 +27,7 @@ class pg_account_store final : public core::account_store, public core::bind_led
   bool set_password_hash(std::string_view system_id, const std::string& hash) override;
 
   // core::bind_ledger: live nodes are those with a heartbeat in the last 15 s.
-  std::uint32_t bound_elsewhere(std::string_view system_id) override;
+  core::binds_elsewhere bound_elsewhere(std::string_view system_id) override;
   void publish(std::string_view system_id, std::uint32_t sessions) override;
 
  private:
