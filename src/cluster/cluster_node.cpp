@@ -103,6 +103,13 @@ void cluster_node::loop() {
       }
       step(all, accounts);
     } catch (const store::postgres::pg_error& e) {
+      if (store_.ok()) {
+        // A statement failed on a working connection (a lock conflict, say): the next
+        // tick tries again; the database is not down.
+        log_->warn("cluster: {}", e.what());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        continue;
+      }
       if (healthy_) {
         log_->error("cluster: PostgreSQL is unreachable ({}); trying again every second", e.what());
         healthy_ = false;

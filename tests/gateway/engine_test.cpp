@@ -541,3 +541,58 @@ TEST_F(engine_test, receipts_dropped_for_the_cap_are_one_line_per_account_per_in
 }
 
 }  // namespace
+
+namespace {
+
+// In a cluster (engine_settings::shared_store) the engine holds only the receipts it
+// delivers itself; the rest wait in the store for whichever node claims them.
+TEST_F(engine_test, in_a_cluster_only_receipts_for_a_receiver_here_are_held_here) {
+  auto& store = open_store();
+  smppd::gateway::engine_settings settings;
+  settings.shared_store = true;
+  auto& e = make_engine(store, 0, settings);
+  ASSERT_EQ(submit(e, message("4512345678")), command_status::esme_rok);
+  settle(e);
+  EXPECT_EQ(e.pending_receipts(), 0u);  // no receiver here: left for another node
+  EXPECT_EQ(store.pending_count("acme"), 1u);
+
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  EXPECT_EQ(e.receipt_room(), (std::vector<std::pair<std::string, std::size_t>>{{"acme", 1024}}));
+  ASSERT_EQ(submit(e, message("4512345679")), command_status::esme_rok);
+  settle(e);
+  ASSERT_EQ(session->wait_for(1).size(), 1u);
+  EXPECT_EQ(e.pending_receipts(), 1u);
+
+  // Claimed from the store for this receiver: delivered like its own.
+  auto claimed = *session->wait_for(1).front();
+  claimed.receipt_id += 1000;
+  claimed.message_id = 4242;
+  e.take_receipts({claimed});
+  settle(e);
+  const auto got = session->wait_for(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1]->message_id, 4242u);
+
+  // The receiver goes: what it carried unacknowledged is given back, not kept here.
+  e.detach(1);
+  auto released = e.release_unattended();
+  std::sort(released.begin(), released.end());
+  EXPECT_EQ(released, (std::vector<std::uint64_t>{got[0]->receipt_id, got[1]->receipt_id}));
+  EXPECT_EQ(e.pending_receipts(), 0u);
+}
+
+TEST_F(engine_test, in_a_cluster_adopted_messages_go_on_to_their_outcome) {
+  auto& store = open_store();
+  smppd::gateway::engine_settings settings;
+  settings.shared_store = true;
+  auto& e = make_engine(store, 0, settings);
+  auto adopted = message("4599000");  // UNDELIV at once
+  adopted.id = 777;
+  e.adopt({adopted});
+  settle(e);
+  settle(e);
+  EXPECT_EQ(e.counters().final_outcomes, 1u);
+}
+
+}  // namespace

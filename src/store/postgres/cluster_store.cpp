@@ -115,9 +115,7 @@ std::optional<takeover> cluster_store::take_over(int node) {
     if (row.rows() == 0) return std::nullopt;
     takeover t;
     t.node = node;
-    t.receipts_released =
-        c.exec("UPDATE receipts SET claimed_by = NULL WHERE claimed_by = $1", {number(node)})
-            .affected();
+    // Messages before receipts, as the writer's batches take their locks.
     auto moved = c.exec(
         "UPDATE messages SET owner = $2 WHERE owner = $1 "
         "RETURNING record, state::int8, carrier, upstream_id",
@@ -130,6 +128,9 @@ std::optional<takeover> cluster_store::take_over(int node) {
       m->upstream_id = std::string(moved.text(i, 3));
       t.messages.push_back(std::move(*m));
     }
+    t.receipts_released =
+        c.exec("UPDATE receipts SET claimed_by = NULL WHERE claimed_by = $1", {number(node)})
+            .affected();
     c.exec("DELETE FROM binds WHERE node = $1", {number(node)});
     c.exec("UPDATE nodes SET handed_over = true WHERE id = $1", {number(node)});
     if (t.receipts_released > 0)

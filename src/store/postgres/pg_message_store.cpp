@@ -81,13 +81,21 @@ std::optional<receipt_record> decode_receipt(std::span<const std::uint8_t> bytes
 
 pg_message_store::pg_message_store(std::string url, pg_store_options options)
     : url_(std::move(url)), options_(options) {
-  writer_db_ = std::make_unique<connection>(url_);
-  migrate(*writer_db_);
-  if (!options_.synchronous_full) writer_db_->exec("SET synchronous_commit = off");
-  writer_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "smppd-pg-write");
-    writer_loop();
-  });
+  {
+    connection db(url_);
+    migrate(db);
+  }
+  for (int i = 0; i < std::max(1, options_.writers); ++i) {
+    auto w = std::make_unique<writer>();
+    open_writer(*w);
+    writers_.push_back(std::move(w));
+  }
+  for (auto& w : writers_) {
+    w->thread = std::thread([this, &w = *w] {
+      pthread_setname_np(pthread_self(), "smppd-pg-write");
+      writer_loop(w);
+    });
+  }
 }
 
 pg_message_store::~pg_message_store() {
@@ -96,7 +104,14 @@ pg_message_store::~pg_message_store() {
     stopping_ = true;
   }
   queue_cv_.notify_all();
-  if (writer_.joinable()) writer_.join();
+  for (auto& w : writers_) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+void pg_message_store::open_writer(writer& w) {
+  w.db = std::make_unique<connection>(url_);
+  if (!options_.synchronous_full) w.db->exec("SET synchronous_commit = off");
 }
 
 void pg_message_store::write(std::vector<core::message_step> steps, write_done done) {
@@ -111,10 +126,10 @@ void pg_message_store::write(std::vector<core::message_step> steps, write_done d
 void pg_message_store::flush() {
   std::unique_lock lock(queue_mutex_);
   const auto target = enqueued_;
-  done_cv_.wait(lock, [&] { return completed_ >= target || !writer_.joinable(); });
+  done_cv_.wait(lock, [&] { return completed_ >= target; });
 }
 
-void pg_message_store::writer_loop() {
+void pg_message_store::writer_loop(writer& w) {
   for (;;) {
     std::vector<request> batch;
     {
@@ -133,32 +148,29 @@ void pg_message_store::writer_loop() {
     }
     std::error_code failure;
     try {
-      if (!writer_db_ || !writer_db_->ok()) {
-        writer_db_.reset();
+      if (!w.db || !w.db->ok()) {
+        w.db.reset();
         // While the database is down, a batch fails at once rather than each one waiting
         // for a connection attempt of its own.
         const auto now = std::chrono::steady_clock::now();
-        if (now < next_connect_) throw pg_error(core::errc::unavailable, "PostgreSQL is down");
-        next_connect_ = now + std::chrono::milliseconds(250);
-        writer_db_ = std::make_unique<connection>(url_);
-        if (!options_.synchronous_full) writer_db_->exec("SET synchronous_commit = off");
+        if (now < w.next_connect) throw pg_error(core::errc::unavailable, "PostgreSQL is down");
+        w.next_connect = now + std::chrono::milliseconds(250);
+        open_writer(w);
       }
-      run_batch(batch);
+      run_batch(w, batch);
     } catch (const pg_error& e) {
       failure = e.code();
-      if (!failing_ && options_.report) options_.report(true, e.what());
-      failing_ = true;
-      if (writer_db_ && writer_db_->ok()) {
+      if (!failing_.exchange(true) && options_.report) options_.report(true, e.what());
+      if (w.db && w.db->ok()) {
         try {
-          writer_db_->exec("ROLLBACK");
+          w.db->exec("ROLLBACK");
         } catch (const pg_error&) {
-          writer_db_.reset();
+          w.db.reset();
         }
       }
     }
-    if (!failure && failing_) {
-      failing_ = false;
-      if (options_.report) options_.report(false, "writes succeed again");
+    if (!failure && failing_.load() && failing_.exchange(false) && options_.report) {
+      options_.report(false, "writes succeed again");
     }
     for (auto& r : batch) {
       if (failure) {
@@ -174,17 +186,17 @@ void pg_message_store::writer_loop() {
   }
 }
 
-std::uint64_t pg_message_store::next_receipt_id(connection& db) {
-  if (receipt_block_next_ == receipt_block_end_) {
-    const auto block = db.exec("SELECT nextval('receipt_id_blocks')").integer(0, 0);
-    receipt_block_next_ = static_cast<std::uint64_t>(block) * receipt_block_size;
-    receipt_block_end_ = receipt_block_next_ + receipt_block_size;
+std::uint64_t pg_message_store::next_receipt_id(writer& w) {
+  if (w.receipt_block_next == w.receipt_block_end) {
+    const auto block = w.db->exec("SELECT nextval('receipt_id_blocks')").integer(0, 0);
+    w.receipt_block_next = static_cast<std::uint64_t>(block) * receipt_block_size;
+    w.receipt_block_end = w.receipt_block_next + receipt_block_size;
   }
-  return receipt_block_next_++;
+  return w.receipt_block_next++;
 }
 
-void pg_message_store::run_batch(std::vector<request>& batch) {
-  connection& db = *writer_db_;
+void pg_message_store::run_batch(writer& w, std::vector<request>& batch) {
+  connection& db = *w.db;
   // What the batch does to each table, after steps that cancel out are taken away.
   std::unordered_map<std::uint64_t, message_record*> inserts;  // id -> record in its step
   std::vector<std::uint64_t> insert_order;
@@ -205,7 +217,7 @@ void pg_message_store::run_batch(std::vector<request>& batch) {
 
   db.exec("BEGIN");
   const auto queue_receipt = [&](receipt_record& r, bool here) {
-    r.receipt_id = next_receipt_id(db);
+    r.receipt_id = next_receipt_id(w);
     receipts.emplace(r.receipt_id, queued_receipt{&r, here});
     receipt_order.push_back(r.receipt_id);
     return r.receipt_id;
@@ -307,9 +319,19 @@ void pg_message_store::run_batch(std::vector<request>& batch) {
   if (!acknowledged.empty()) {
     db.exec("DELETE FROM receipts WHERE receipt_id = ANY($1::int8[])", {int_array(acknowledged)});
   }
-  if (max_id > last_message_id_) {
+  std::uint64_t record_floor = 0;
+  {
+    std::lock_guard lock(floor_mutex_);
+    highest_id_ = std::max(highest_id_, max_id);
+    const auto now = std::chrono::steady_clock::now();
+    if (highest_id_ > recorded_id_ && now >= next_floor_) {
+      record_floor = highest_id_;
+      next_floor_ = now + std::chrono::seconds(1);
+    }
+  }
+  if (record_floor != 0) {
     db.exec("UPDATE nodes SET last_message_id = greatest(last_message_id, $2) WHERE id = $1",
-            {number(options_.node_id), number(static_cast<std::int64_t>(max_id))});
+            {number(options_.node_id), number(static_cast<std::int64_t>(record_floor))});
   }
   if (!unclaimed_accounts.empty()) {
     // One notification per batch, naming the accounts (the payload's limit is 8000 octets:
@@ -323,7 +345,10 @@ void pg_message_store::run_batch(std::vector<request>& batch) {
     db.exec("SELECT pg_notify($1, $2)", {std::string(receipts_channel), payload});
   }
   db.exec("COMMIT");
-  last_message_id_ = std::max(last_message_id_, max_id);
+  if (record_floor != 0) {
+    std::lock_guard lock(floor_mutex_);
+    recorded_id_ = std::max(recorded_id_, record_floor);
+  }
 }
 
 connection& pg_message_store::reader() {

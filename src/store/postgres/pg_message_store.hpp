@@ -1,9 +1,9 @@
 #pragma once
 // The message store on PostgreSQL, shared by the nodes of a cluster.
 //
-// write() only enqueues. One writer thread takes everything queued (at most `max_batch`
-// steps) and writes it in one transaction with a handful of multi-row statements: a binary
-// COPY for new messages and receipts, one UPDATE for messages handed to a carrier, one
+// write() only enqueues. A writer thread (of `writers`) takes everything queued (at most
+// `max_batch` steps) and writes it in one transaction with a handful of multi-row statements: a
+// binary COPY for new messages and receipts, one UPDATE for messages handed to a carrier, one
 // DELETE each for finished messages and acknowledged receipts. Steps that cancel out within
 // a batch (a message accepted and finished, a receipt queued and acknowledged) never reach
 // the database. Completions run after the COMMIT returns (synchronous_commit on: on disk).
@@ -38,6 +38,10 @@ struct pg_store_options {
   // not one of PostgreSQL's host).
   bool synchronous_full = true;
   std::size_t max_batch = 16384;
+  // Writer threads, each with its connection, committing batches side by side (PostgreSQL
+  // then flushes their commits together). Safe because the engine writes a step only
+  // after the one before it in the message's life is durable.
+  int writers = 3;
   const wall_clock* clock = &system_wall_clock();
   // Told once when writes start failing (with PostgreSQL's message) and once when they
   // succeed again; on the writer thread.
@@ -82,22 +86,32 @@ class pg_message_store final : public core::message_store {
     write_done done;
     std::vector<core::step_result> results;
   };
-  void writer_loop();
+  // One writer thread's own state.
+  struct writer {
+    std::unique_ptr<connection> db;
+    std::uint64_t receipt_block_next = 0;  // the next id of its current block
+    std::uint64_t receipt_block_end = 0;
+    std::chrono::steady_clock::time_point next_connect{};  // no storm of attempts while down
+    std::thread thread;
+  };
+  void writer_loop(writer& w);
   // Writes the batch in one transaction; throws pg_error (rolled back by the caller).
-  void run_batch(std::vector<request>& batch);
-  std::uint64_t next_receipt_id(connection& db);
+  void run_batch(writer& w, std::vector<request>& batch);
+  std::uint64_t next_receipt_id(writer& w);
+  void open_writer(writer& w);
   // The reader connection, connected again when it broke; under reader_mutex_.
   connection& reader();
 
   std::string url_;
   pg_store_options options_;
-
-  std::unique_ptr<connection> writer_db_;  // writer thread only
-  std::uint64_t receipt_block_next_ = 0;   // writer thread: the next id of the current block
-  std::uint64_t receipt_block_end_ = 0;
-  std::uint64_t last_message_id_ = 0;  // writer thread: as recorded in the node's row
-  std::chrono::steady_clock::time_point next_connect_{};  // writer thread
-  bool failing_ = false;                                  // writer thread
+  std::vector<std::unique_ptr<writer>> writers_;
+  // The highest message id written, recorded in the node's row at most once a second
+  // (one row for all writers: more often, they would queue on its lock).
+  std::mutex floor_mutex_;
+  std::uint64_t highest_id_ = 0;
+  std::uint64_t recorded_id_ = 0;
+  std::chrono::steady_clock::time_point next_floor_{};
+  std::atomic<bool> failing_{false};
 
   std::mutex reader_mutex_;
   std::unique_ptr<connection> reader_db_;
@@ -111,7 +125,6 @@ class pg_message_store final : public core::message_store {
   bool stopping_ = false;
 
   std::atomic<std::uint64_t> dropped_{0};
-  std::thread writer_;
 };
 
 }  // namespace smppd::store::postgres
