@@ -683,9 +683,12 @@ TEST_F(message_store_test, the_wal_stays_bounded) {
     ASSERT_FALSE(append_sync(*store, m));
     ASSERT_FALSE(outcome_sync(*store, id, message_state::delivered, ms_now(), 0, {}).first);
   }
-  // Written: more than 3000 x 200 octets = 150 pages of journal alone, plus the folds.
+  // Written: 6000 commits of at least one page frame each (~24 MiB of WAL had it never
+  // started over). The restart waits for the checkpointer's thread, which a busy machine
+  // (CI runs tests side by side) delays by a few rounds: 16 x the limit still tells a WAL
+  // that starts over from one that grows with what is written.
   const auto wal = std::filesystem::file_size(dir_ / "smppd.db-wal");
-  EXPECT_LT(wal, 4u * 64u * 4120u) << wal;
+  EXPECT_LT(wal, 16u * 64u * 4120u) << wal;
 }
 
 TEST_F(message_store_test, message_ids_are_remembered_when_every_message_is_gone) {
