@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 
 #include "account/password.hpp"
 
@@ -25,6 +26,7 @@ class memory_accounts final : public smppd::core::account_store {
   }
   std::optional<smppd::account::account> find(std::string_view id) override {
     ++finds;
+    if (failing) throw std::runtime_error("the database is down");
     const auto it = accounts_.find(std::string(id));
     if (it == accounts_.end()) return std::nullopt;
     return it->second;
@@ -36,9 +38,21 @@ class memory_accounts final : public smppd::core::account_store {
     return true;
   }
   int finds = 0;
+  bool failing = false;
 
  private:
   std::map<std::string, smppd::account::account> accounts_;
+};
+
+// The other nodes of a cluster, as the bind registry asks them.
+class fake_ledger final : public smppd::core::bind_ledger {
+ public:
+  smppd::core::binds_elsewhere bound_elsewhere(std::string_view) override { return elsewhere; }
+  void publish(std::string_view id, std::uint32_t sessions) override {
+    published[std::string(id)] = sessions;
+  }
+  smppd::core::binds_elsewhere elsewhere;
+  std::map<std::string, std::uint32_t> published;
 };
 
 // Cheap scrypt parameters: the test checks the logic, not the cost.
@@ -120,6 +134,27 @@ TEST_F(authenticator_test, unknown_system_id_and_wrong_password_have_their_own_s
   EXPECT_EQ(bind("nobody", "secret"), command_status::esme_rinvsysid);
   EXPECT_EQ(bind("acme", "wrong", "10.0.0.2"), command_status::esme_rinvpaswd);
   EXPECT_EQ(registry.bound_sessions("acme"), 0u);
+}
+
+TEST_F(authenticator_test, a_store_that_cannot_be_asked_is_rsyserr_not_a_crash) {
+  accounts.failing = true;
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rsyserr);
+  accounts.failing = false;
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rok);
+}
+
+TEST_F(authenticator_test, in_a_cluster_binds_on_other_nodes_count_toward_max_binds) {
+  fake_ledger ledger;
+  registry.share_with(&ledger);
+  ledger.elsewhere = {1, 1};  // one session of acme on one other node; max_binds is 2
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rok);
+  EXPECT_EQ(ledger.published["acme"], 1u);
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rbindfail);
+  ledger.elsewhere = {};
+  EXPECT_EQ(bind("acme", "secret"), command_status::esme_rok);
+  EXPECT_EQ(ledger.published["acme"], 2u);
+  registry.unbind("acme");
+  EXPECT_EQ(ledger.published["acme"], 1u);
 }
 
 TEST_F(authenticator_test, binds_beyond_max_binds_are_rbindfail) {

@@ -226,4 +226,21 @@ TEST_F(pg_store_test, binds_on_other_live_nodes_count) {
   EXPECT_EQ(a2.bound_elsewhere("acme").sessions, 0u);
 }
 
+TEST_F(pg_store_test, while_postgresql_is_down_accounts_read_before_still_bind) {
+  pg_account_store accounts(pg.url(), 1);
+  smppd::account::account acme;
+  acme.system_id = "acme";
+  acme.password_hash = "hash";
+  ASSERT_TRUE(accounts.add(acme));
+  ASSERT_TRUE(accounts.find("acme").has_value());
+  pg.stop();
+  const auto remembered = accounts.find("acme");
+  ASSERT_TRUE(remembered.has_value());
+  EXPECT_EQ(remembered->password_hash, "hash");
+  EXPECT_THROW(accounts.find("never-seen"), pg_error);
+  pg.start();
+  std::this_thread::sleep_for(1100ms);  // one connection attempt per second while down
+  EXPECT_FALSE(accounts.find("never-seen").has_value());
+}
+
 }  // namespace
