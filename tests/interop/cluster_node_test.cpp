@@ -41,10 +41,10 @@ TEST(cluster_node_test, node_smpp_gets_on_node_2_the_receipts_of_what_it_sent_on
   ASSERT_NE(n1.port(), 0);
   ASSERT_NE(n2.port(), 0);
 
-  const auto r = run("cd " + shell_quote(node_dir) + " && exec node cluster_client.js 127.0.0.1 " +
-                         std::to_string(n1.port()) + " " + std::to_string(n2.port()) +
-                         " nodeclus n0de-pw 100",
-                     {}, 60s);
+  const auto r =
+      run("cd " + shell_quote(node_dir) + " && exec node cluster_client.js 127.0.0.1 " +
+              std::to_string(n1.port()) + " " + std::to_string(n2.port()) + " nodeclus n0de-pw 100",
+          {}, 60s);
   const auto lines = split(r.out, '\n');
   json out = json::parse(lines.empty() ? "" : lines.front(), nullptr, false);
   ASSERT_TRUE(out.is_object()) << r.out << r.err;
