@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "common/comma_list.hpp"
+
 namespace smppd::cluster {
 namespace {
 
@@ -14,18 +16,6 @@ std::string host_name() {
   char name[256] = {};
   if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
   return name;
-}
-
-std::vector<std::string> split_accounts(const std::string& payload) {
-  std::vector<std::string> out;
-  std::size_t from = 0;
-  while (from < payload.size()) {
-    const auto comma = payload.find(',', from);
-    out.push_back(payload.substr(from, comma - from));
-    if (comma == std::string::npos) break;
-    from = comma + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -99,7 +89,7 @@ void cluster_node::loop() {
       std::vector<std::string> accounts;
       for (const auto& payload : store_.wait_notifications(wait)) {
         if (payload.empty()) all = true;
-        for (auto& a : split_accounts(payload)) accounts.push_back(std::move(a));
+        for (auto& a : split_commas(payload)) accounts.push_back(std::move(a));
       }
       step(all, accounts);
     } catch (const store::postgres::pg_error& e) {

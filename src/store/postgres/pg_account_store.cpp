@@ -1,5 +1,6 @@
 #include "store/postgres/pg_account_store.hpp"
 
+#include "common/comma_list.hpp"
 #include "store/postgres/schema.hpp"
 
 namespace smppd::store::postgres {
@@ -8,26 +9,6 @@ namespace {
 constexpr std::string_view select_columns =
     "SELECT system_id, password_hash, max_binds, throughput, max_priority, classes FROM accounts";
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ',';
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    out.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 account::account read_row(const result& r, int row) {
   account::account a;
   a.system_id = std::string(r.text(row, 0));
@@ -35,7 +16,7 @@ account::account read_row(const result& r, int row) {
   a.max_binds = static_cast<std::uint32_t>(r.integer(row, 2));
   a.throughput = static_cast<std::uint32_t>(r.integer(row, 3));
   a.max_priority = static_cast<std::uint8_t>(r.integer(row, 4));
-  a.classes = split(r.text(row, 5));
+  a.classes = split_commas(r.text(row, 5));
   return a;
 }
 
@@ -73,7 +54,8 @@ bool pg_account_store::add(const account::account& a) {
                  "max_priority, classes) VALUES ($1, $2, $3, $4, $5, $6) "
                  "ON CONFLICT (system_id) DO NOTHING",
                  {a.system_id, a.password_hash, std::to_string(a.max_binds),
-                  std::to_string(a.throughput), std::to_string(a.max_priority), join(a.classes)})
+                  std::to_string(a.throughput), std::to_string(a.max_priority),
+                  join_commas(a.classes)})
                .affected() == 1;
   });
 }

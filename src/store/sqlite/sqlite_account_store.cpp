@@ -1,30 +1,12 @@
 #include "store/sqlite/sqlite_account_store.hpp"
 
+#include "common/comma_list.hpp"
+
 namespace smppd::store::sqlite {
 namespace {
 
 constexpr std::string_view select_columns =
     "SELECT system_id, password_hash, max_binds, throughput, max_priority, classes FROM accounts";
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ',';
-    out += item;
-  }
-  return out;
-}
-
-std::vector<std::string> split(std::string_view text) {
-  std::vector<std::string> out;
-  while (!text.empty()) {
-    const auto comma = text.find(',');
-    out.emplace_back(text.substr(0, comma));
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
-}
 
 account::account read_row(const statement& row) {
   account::account a;
@@ -33,7 +15,7 @@ account::account read_row(const statement& row) {
   a.max_binds = static_cast<std::uint32_t>(row.column_int(2));
   a.throughput = static_cast<std::uint32_t>(row.column_int(3));
   a.max_priority = static_cast<std::uint8_t>(row.column_int(4));
-  a.classes = split(row.column_text(5));
+  a.classes = split_commas(row.column_text(5));
   return a;
 }
 
@@ -49,7 +31,7 @@ bool sqlite_account_store::add(const account::account& a) {
       .bind(3, std::int64_t{a.max_binds})
       .bind(4, std::int64_t{a.throughput})
       .bind(5, std::int64_t{a.max_priority})
-      .bind(6, join(a.classes));
+      .bind(6, join_commas(a.classes));
   insert.step();
   return db_->changes() == 1;
 }
