@@ -183,8 +183,8 @@ void engine::acked(std::uint64_t session, std::span<const core::receipt_ack> ack
     }
   }
   counters_.receipts_acked.fetch_add(done.size(), std::memory_order_relaxed);
-  // A failed removal leaves the receipt in the store: sent again after a restart (at least
-  // once), never lost.
+  // A failed removal is tried again (retry_removals_); until then the receipt stays in the
+  // store: sent again after a restart (at least once), never lost.
   remove_receipts(done, "remove receipt");
   dispatch();
   if (retry) asio::post(io_, [this] { arm_timer(); });  // the retry's time may be sooner
@@ -316,6 +316,16 @@ void engine::turn() {
   if (pipeline_) pipeline_->pump();
   for (auto& o : scheduler_.completed(now)) record(std::move(o));
 
+  if (!work.failed_removals.empty()) {
+    if (retry_removals_.empty()) retry_removals_at_ = now + settings_.outcome_retry;
+    retry_removals_.insert(retry_removals_.end(), work.failed_removals.begin(),
+                           work.failed_removals.end());
+  }
+  if (!retry_removals_.empty() && now >= retry_removals_at_) {
+    auto again = std::move(retry_removals_);
+    retry_removals_.clear();
+    remove_receipts(again, "remove receipt");
+  }
   if (!retry_outcomes_.empty() && now >= retry_outcomes_at_) {
     auto again = std::move(retry_outcomes_);
     retry_outcomes_.clear();
@@ -378,8 +388,18 @@ void engine::remove_receipts(std::span<const std::uint64_t> ids, const char* wha
   steps.reserve(ids.size());
   for (const auto id : ids) steps.emplace_back(core::receipt_acknowledged{id});
   store_.write(std::move(steps), [this, what](std::span<const core::step_result> results,
-                                              std::span<core::message_step>) {
-    for (const auto& r : results) note_store_result(r.ec, what);
+                                              std::span<core::message_step> written) {
+    std::vector<std::uint64_t> failed;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      note_store_result(results[i].ec, what);
+      if (results[i].ec) {
+        failed.push_back(std::get<core::receipt_acknowledged>(written[i]).receipt_id);
+      }
+    }
+    if (failed.empty()) return;
+    hand_over([&](inbox& in) {
+      in.failed_removals.insert(in.failed_removals.end(), failed.begin(), failed.end());
+    });
   });
 }
 
@@ -485,6 +505,7 @@ void engine::arm_timer() {
     if (retry && (!next || *retry < *next)) next = retry;
   }
   if (!retry_outcomes_.empty() && (!next || retry_outcomes_at_ < *next)) next = retry_outcomes_at_;
+  if (!retry_removals_.empty() && (!next || retry_removals_at_ < *next)) next = retry_removals_at_;
   if (!next || next_housekeeping_ < *next) next = next_housekeeping_;
   if (next_stats_ < *next) next = next_stats_;
   const auto now = clock_.now();

@@ -154,6 +154,7 @@ class engine final : public core::message_sink, public core::receipt_source {
     std::vector<core::message_record> adopted;         // from a node that is gone
     std::vector<core::receipt_record> receipts;        // durable, for the dispatcher
     std::vector<carrier::outcome> failed;              // not recorded: tried again later
+    std::vector<std::uint64_t> failed_removals;        // acknowledged, not yet removed
     std::vector<std::function<void()>> after_durable;  // e.g. answers to upstream receipts
     bool wake_posted = false;
   };
@@ -196,6 +197,10 @@ class engine final : public core::message_sink, public core::receipt_source {
   std::vector<core::message_step> outcome_steps_;  // this turn's, for write_outcomes()
   std::vector<carrier::outcome> outcomes_;         // the same turn's, in the same order
   wall_time retry_outcomes_at_{};
+  // Receipts acknowledged whose removal the store failed: removed again after
+  // outcome_retry, so an outage does not leave them to be sent again after a restart.
+  std::vector<std::uint64_t> retry_removals_;
+  wall_time retry_removals_at_{};
   wall_time next_housekeeping_{};
   wall_time next_stats_{};
   engine_counters last_stats_{};

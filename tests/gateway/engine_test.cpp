@@ -596,3 +596,75 @@ TEST_F(engine_test, in_a_cluster_adopted_messages_go_on_to_their_outcome) {
 }
 
 }  // namespace
+
+namespace {
+
+// The SQLite store, except that removals of acknowledged receipts fail while `failing`.
+class failing_removals final : public smppd::core::message_store {
+ public:
+  explicit failing_removals(smppd::core::message_store& inner) : inner_(inner) {}
+  void write(std::vector<smppd::core::message_step> steps, write_done done) override {
+    const bool removal =
+        !steps.empty() && std::holds_alternative<smppd::core::receipt_acknowledged>(steps[0]);
+    if (removal && failing) {
+      std::vector<smppd::core::step_result> results(
+          steps.size(), {make_error_code(smppd::core::errc::unavailable), 0});
+      done(results, steps);
+      return;
+    }
+    inner_.write(std::move(steps), std::move(done));
+  }
+  std::vector<message_record> unfinished_messages() override {
+    return inner_.unfinished_messages();
+  }
+  std::vector<smppd::core::receipt_record> pending_receipts(std::chrono::hours r) override {
+    return inner_.pending_receipts(r);
+  }
+  std::vector<message_record> waiting_messages(std::optional<smppd::core::waiting_cursor> after,
+                                               std::size_t limit) override {
+    return inner_.waiting_messages(after, limit);
+  }
+  std::uint64_t max_message_id() override { return inner_.max_message_id(); }
+  std::uint64_t dropped_receipts() const override { return inner_.dropped_receipts(); }
+  void flush() override { inner_.flush(); }
+  std::atomic<bool> failing{false};
+
+ private:
+  smppd::core::message_store& inner_;
+};
+
+TEST_F(engine_test, an_acknowledged_receipt_the_store_could_not_remove_is_removed_later) {
+  auto& store = open_store();
+  failing_removals flaky(store);
+  smppd::gateway::engine_settings settings;
+  settings.outcome_retry = 50ms;
+  settings.receipts.retry_first = 50ms;
+  engine e(flaky, simulator(0), settings, log_, clock_);
+  auto session = std::make_shared<fake_session>();
+  e.attach(1, "acme", 10, session);
+  ASSERT_EQ(submit(e, message("4599123")), command_status::esme_rok);
+  for (int i = 0; i < 5; ++i) {
+    e.tick();
+    store.flush();
+    e.poll();
+  }
+  const auto got = session->wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  flaky.failing = true;
+  const receipt_ack ack{got[0]->receipt_id, true};
+  e.acked(1, {&ack, 1});
+  e.poll();  // the failure handed over
+  store.flush();
+  EXPECT_EQ(store.pending_count("acme"), 1u);  // still there
+  flaky.failing = false;
+  clock_.advance(50ms);  // outcome_retry
+  for (int i = 0; i < 5; ++i) {
+    e.tick();
+    store.flush();
+    e.poll();
+  }
+  EXPECT_EQ(store.pending_count("acme"), 0u);
+  EXPECT_EQ(session->count(), 1u);  // and it was not sent again
+}
+
+}  // namespace
