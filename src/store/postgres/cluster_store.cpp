@@ -10,8 +10,6 @@
 namespace smppd::store::postgres {
 namespace {
 
-std::string number(std::int64_t v) { return std::to_string(v); }
-
 bool process_alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
 
 // Runs `work` in a transaction; rolls back (when it can) and rethrows on failure.

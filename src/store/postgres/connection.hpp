@@ -102,6 +102,9 @@ class connection {
 // The store's error code for a PostgreSQL SQLSTATE (nullptr: the connection failed).
 std::error_code error_for_sqlstate(const char* sqlstate);
 
+// A statement's text parameter for an integer.
+inline std::string number(std::int64_t v) { return std::to_string(v); }
+
 // An array literal of integers for `= ANY($1::bigint[])`.
 std::string int_array(const std::vector<std::uint64_t>& values);
 // An array literal of strings for `$1::text[]`.

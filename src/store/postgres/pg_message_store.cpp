@@ -23,8 +23,6 @@ std::int64_t unix_ms(wall_time t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-std::string number(std::int64_t v) { return std::to_string(v); }
-
 template <class Step>
 std::optional<Step> decode_one(std::span<const std::uint8_t> bytes) {
   std::optional<Step> out;
@@ -49,28 +47,28 @@ std::vector<message_record> read_messages(const result& r) {
   return out;
 }
 
+// A record as its bytea column holds it: the journal's encoding of one step, in `e` (one
+// encoder per batch, cleared per row: no allocation per message).
+std::span<const std::uint8_t> encode_message(journal::encoder& e, const message_record& m) {
+  e.clear();
+  e.accepted(m);
+  return e.bytes();
+}
+
+std::span<const std::uint8_t> encode_receipt(journal::encoder& e, const receipt_record& r) {
+  e.clear();
+  e.mo_received(r, r.receipt_id);  // the journal's one entry that is a whole receipt
+  return e.bytes();
+}
+
 constexpr std::string_view message_columns = "record, state::int8, carrier, upstream_id";
 
 }  // namespace
-
-std::vector<std::uint8_t> encode_message(const message_record& m) {
-  journal::encoder e;
-  e.accepted(m);
-  const auto bytes = e.bytes();
-  return {bytes.begin(), bytes.end()};
-}
 
 std::optional<message_record> decode_message(std::span<const std::uint8_t> bytes) {
   auto step = decode_one<core::message_accepted>(bytes);
   if (!step) return std::nullopt;
   return std::move(step->message);
-}
-
-std::vector<std::uint8_t> encode_receipt(const receipt_record& r) {
-  journal::encoder e;
-  e.mo_received(r, r.receipt_id);  // the journal's one entry that is a whole receipt
-  const auto bytes = e.bytes();
-  return {bytes.begin(), bytes.end()};
 }
 
 std::optional<receipt_record> decode_receipt(std::span<const std::uint8_t> bytes) {
@@ -257,13 +255,14 @@ void pg_message_store::run_batch(writer& w, std::vector<request>& batch) {
     }
   }
 
+  journal::encoder encoder;
   if (!inserts.empty()) {
     copy_rows rows;
     for (const auto id : insert_order) {
       const auto it = inserts.find(id);
       if (it == inserts.end()) continue;
       const message_record& m = *it->second;
-      const auto record = encode_message(m);
+      const auto record = encode_message(encoder, m);
       rows.begin_row(7);
       rows.int64(static_cast<std::int64_t>(m.id));
       rows.int32(options_.node_id);
@@ -299,7 +298,7 @@ void pg_message_store::run_batch(writer& w, std::vector<request>& batch) {
       const auto it = receipts.find(id);
       if (it == receipts.end()) continue;
       const receipt_record& r = *it->second.receipt;
-      const auto record = encode_receipt(r);
+      const auto record = encode_receipt(encoder, r);
       rows.begin_row(5);
       rows.int64(static_cast<std::int64_t>(r.receipt_id));
       rows.text(r.system_id);

@@ -51,11 +51,9 @@ struct pg_store_options {
 // The channel of the NOTIFY for unclaimed receipts; the payload lists their accounts.
 inline constexpr std::string_view receipts_channel = "smppd_receipts";
 
-// A message or receipt record as its bytea column holds it (the journal's encoding of one
-// step), and back; nullopt when the bytes do not decode.
-std::vector<std::uint8_t> encode_message(const core::message_record& m);
+// A message or receipt record from its bytea column (the journal's encoding of one step);
+// nullopt when the bytes do not decode.
 std::optional<core::message_record> decode_message(std::span<const std::uint8_t> bytes);
-std::vector<std::uint8_t> encode_receipt(const core::receipt_record& r);
 std::optional<core::receipt_record> decode_receipt(std::span<const std::uint8_t> bytes);
 
 class pg_message_store final : public core::message_store {
