@@ -14,7 +14,9 @@ class throttle {
   // per_second 0 means unlimited.
   explicit throttle(std::uint32_t per_second, steady_time now);
 
-  bool try_acquire(steady_time now);
+  bool try_acquire(steady_time now) { return try_acquire(now, 1); }
+  // n messages at once (a REST request with n recipients): all or none.
+  bool try_acquire(steady_time now, std::uint32_t n);
   std::uint32_t per_second() const { return per_second_; }
 
  private:

@@ -77,6 +77,16 @@ core::message_record scheduler::take(handle h) {
   return message;
 }
 
+std::vector<core::message_record> scheduler::cancel(std::span<const std::uint64_t> ids) {
+  std::vector<core::message_record> out;
+  for (std::uint32_t i = 0; i < slots_.size() && out.size() < ids.size(); ++i) {
+    const slot& s = slots_[i];
+    if (!s.message || std::find(ids.begin(), ids.end(), s.message->id) == ids.end()) continue;
+    out.push_back(take(handle{i, s.generation}));
+  }
+  return out;
+}
+
 void scheduler::advance(wall_time now) {
   // Expiry first, so that nothing past its validity is handed over.
   while (!validity_.empty() && validity_.front().at <= now) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "carrier/simulator.hpp"
@@ -72,6 +73,11 @@ class scheduler {
   // late): after calling all three with `now`, it is later than `now` unless due() was cut
   // short by `max`.
   std::optional<wall_time> next_wake() const noexcept;
+
+  // Takes the waiting (not yet handed over) messages among `ids` out, for the caller to
+  // finish as DELETED; the others are not here (already with the carrier, or final).
+  // Walks every waiting message: for a REST DELETE, which is rare.
+  std::vector<core::message_record> cancel(std::span<const std::uint64_t> ids);
 
   std::size_t waiting() const noexcept { return live_; }  // added, not yet due nor expired
   std::size_t in_flight() const noexcept { return in_flight_count_; }  // with the carrier

@@ -39,6 +39,14 @@ struct message_record : smpp::submit_request {
   std::uint32_t error_code = 0;  // gateway error code, e.g. 0x107E
   std::string carrier;           // the carrier it was handed to ("" = none yet)
   std::string upstream_id;       // the carrier's message_id for it
+  // Status webhooks (REST, or an account with a webhook): each status change is POSTed to
+  // callback_url ("" = none) naming batch_id, the id the REST client was given for all the
+  // recipients of one message object (0 = this message's own id), and its userref.
+  std::uint64_t batch_id = 0;
+  std::string callback_url;
+  std::string userref;
+
+  std::uint64_t webhook_id() const noexcept { return batch_id != 0 ? batch_id : id; }
 
   template <class Self, class V>
   static void visit(Self& self, V&& v) {
@@ -52,6 +60,10 @@ struct message_record : smpp::submit_request {
     v("error_code", self.error_code);
     v("carrier", self.carrier);
     v("upstream_id", self.upstream_id);
+    // Last, and optional in older journals (before the REST API): see store/journal.
+    v("batch_id", self.batch_id);
+    v("callback_url", self.callback_url);
+    v("userref", self.userref);
   }
   friend bool operator==(const message_record&, const message_record&) = default;
 };
@@ -60,6 +72,9 @@ struct message_record : smpp::submit_request {
 // a carrier (esm_class without 0x04; then `text` holds its payload octets as received and
 // message_id, message_state and network_error are 0). The deliver_sm is built from these
 // fields when it is sent, so a record is small and self-contained.
+//
+// With a webhook_url it goes out as an HTTP POST instead (src/webhook): a status webhook
+// (message_id = the REST id, source_addr = the recipient, text = the userref) or an MO.
 struct receipt_record {
   std::uint64_t receipt_id = 0;  // assigned by the store, increasing
   std::string system_id;
@@ -77,7 +92,9 @@ struct receipt_record {
   wall_time created_at{};
   std::uint8_t esm_class = 0x04;  // 0x04 a receipt; 0x00 or 0x40 (UDH) an MO
   std::uint8_t data_coding = 0;
+  std::string webhook_url;  // "" = a deliver_sm to a receiver session
 
+  bool is_webhook() const noexcept { return !webhook_url.empty(); }
   bool is_mo() const noexcept { return (esm_class & 0x04) == 0; }
 
   template <class Self, class V>
@@ -99,6 +116,7 @@ struct receipt_record {
     // Last, and optional in older journals (before MO): see store/journal.
     v("esm_class", self.esm_class);
     v("data_coding", self.data_coding);
+    v("webhook_url", self.webhook_url);  // optional too: before the REST API
   }
   friend bool operator==(const receipt_record&, const receipt_record&) = default;
 };

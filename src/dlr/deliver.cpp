@@ -54,6 +54,52 @@ std::optional<core::receipt_record> receipt_for(const core::message_record& mess
   return r;
 }
 
+std::string_view webhook_status(receipt_status status) noexcept {
+  switch (status) {
+    case receipt_status::enroute:
+      return "ENROUTE";
+    case receipt_status::delivrd:
+      return "DELIVERED";
+    case receipt_status::expired:
+      return "EXPIRED";
+    case receipt_status::deleted:
+      return "DELETED";
+    case receipt_status::undeliv:
+      return "UNDELIVERABLE";
+    case receipt_status::acceptd:
+      return "ACCEPTED";
+    case receipt_status::rejectd:
+      return "REJECTED";
+    case receipt_status::buffered:
+      return "BUFFERED";
+    case receipt_status::unknown:
+      break;
+  }
+  return "UNKNOWN";
+}
+
+std::optional<core::receipt_record> webhook_for(const core::message_record& message,
+                                                receipt_status status, std::uint32_t error,
+                                                wall_time done_at) {
+  if (message.callback_url.empty()) return std::nullopt;
+  core::receipt_record r;
+  r.system_id = message.system_id;
+  r.message_id = message.webhook_id();
+  r.text = std::string(webhook_status(status));
+  r.message_state = dlr::message_state(status);
+  r.network_error = error;
+  r.source_addr_ton = message.dest_addr_ton;
+  r.source_addr_npi = message.dest_addr_npi;
+  r.source_addr = message.destination_addr;
+  r.dest_addr_ton = message.source_addr_ton;
+  r.dest_addr_npi = message.source_addr_npi;
+  r.destination_addr = message.source_addr;
+  r.user_message_reference.assign(message.userref.begin(), message.userref.end());
+  r.created_at = done_at;
+  r.webhook_url = message.callback_url;
+  return r;
+}
+
 smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt) {
   if (receipt.is_mo()) return make_mo_deliver_sm(receipt);
   smpp::deliver_sm pdu;

@@ -39,6 +39,17 @@ std::optional<core::receipt_record> receipt_for(const core::message_record& mess
                                                 receipt_status status, std::uint32_t error,
                                                 wall_time done_at);
 
+// The status webhook for a message's outcome (REST messages, accounts with a webhook), or
+// nullopt without a callback_url: a record with webhook_url = callback_url, message_id =
+// the id the client knows (webhook_id), source_addr = the recipient, text = GatewayAPI's
+// status name, user_message_reference = the userref's octets, created_at = done_at.
+std::optional<core::receipt_record> webhook_for(const core::message_record& message,
+                                                receipt_status status, std::uint32_t error,
+                                                wall_time done_at);
+
+// GatewayAPI's name of a status: DELIVERED, UNDELIVERABLE, ENROUTE, BUFFERED, ...
+std::string_view webhook_status(receipt_status status) noexcept;
+
 // The deliver_sm carrying a receipt: esm_class 0x04, data_coding 0, short_message = text,
 // TLVs receipted_message_id (0x001E), message_state (0x0427), network_error_code (0x0423:
 // GSM, then err = error & 0xFFF as 2 octets, as in the text) when there is an error, and

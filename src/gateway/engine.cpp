@@ -53,6 +53,7 @@ recovery engine::recover() {
   auto receipts = store_.pending_receipts(
       std::chrono::duration_cast<std::chrono::hours>(settings_.receipts.retention));
   r.receipts = receipts.size();
+  deliver_webhooks(receipts);
   {
     std::lock_guard lock(receipts_mutex_);
     for (auto& receipt : receipts) dispatcher_.enqueue(std::move(receipt));
@@ -201,10 +202,46 @@ std::vector<std::pair<std::string, std::size_t>> engine::receipt_room() {
   return dispatcher_.rooms(settings_.cluster_receipts_floor, settings_.cluster_receipts_per_window);
 }
 
+void engine::deliver_webhooks(std::vector<core::receipt_record>& records) {
+  const auto first = std::stable_partition(records.begin(), records.end(),
+                                           [](const auto& r) { return !r.is_webhook(); });
+  if (first == records.end()) return;
+  std::vector<core::receipt_record> webhooks(std::make_move_iterator(first),
+                                             std::make_move_iterator(records.end()));
+  records.erase(first, records.end());
+  if (webhooks_.deliver) webhooks_.deliver(std::move(webhooks));
+}
+
+void engine::webhooks_done(std::span<const std::uint64_t> receipt_ids) {
+  remove_receipts(receipt_ids, "remove webhook");
+}
+
+void engine::cancel(std::vector<std::uint64_t> ids, std::function<void(std::size_t)> done) {
+  asio::post(io_, [this, ids = std::move(ids), done = std::move(done)]() mutable {
+    auto taken = scheduler_.cancel(ids);
+    if (taken.empty()) {
+      done(0);
+      return;
+    }
+    const auto now = clock_.now();
+    const std::size_t n = taken.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      carrier::outcome o;
+      o.message_id = taken[i].id;
+      o.status = dlr::receipt_status::deleted;
+      o.done_at = now;
+      o.message = std::make_shared<const core::message_record>(std::move(taken[i]));
+      if (i + 1 == n) o.after_durable = [done = std::move(done), n] { done(n); };
+      record(std::move(o));
+    }
+    write_outcomes();
+  });
+}
+
 void engine::take_receipts(std::vector<core::receipt_record> receipts) {
   if (receipts.empty()) return;
   hand_over([&](inbox& in) {
-    for (auto& r : receipts) in.receipts.push_back(std::move(r));
+    for (auto& r : receipts) (r.is_webhook() ? in.webhooks : in.receipts).push_back(std::move(r));
   });
 }
 
@@ -273,6 +310,7 @@ void engine::turn() {
   }
   auto now = clock_.now();
   for (auto& after : work.after_durable) after();
+  if (!work.webhooks.empty() && webhooks_.deliver) webhooks_.deliver(std::move(work.webhooks));
   for (auto& m : work.messages) scheduler_.add(std::move(m));
   for (auto& m : work.adopted) resume(std::move(m));
   if (!work.failed.empty()) {
@@ -347,6 +385,13 @@ void engine::record(carrier::outcome outcome) {
       dlr::receipt_for(*outcome.message, outcome.status, outcome.error, outcome.done_at),
       true};
   if (step.receipt) step.deliver_here = deliver_here(step.receipt->system_id);
+  if (auto webhook =
+          dlr::webhook_for(*outcome.message, outcome.status, outcome.error, outcome.done_at)) {
+    webhook_steps_.emplace_back(core::mo_received{std::move(*webhook), true});
+  }
+  if (webhooks_.status && outcome.message->batch_id != 0) {
+    webhooks_.status(*outcome.message, outcome.status, outcome.error, outcome.done_at);
+  }
   outcome_steps_.push_back(std::move(step));
   outcomes_.push_back(std::move(outcome));
 }
@@ -358,12 +403,20 @@ void engine::write_outcomes() {
   outcome_steps_.clear();
   auto outcomes = std::move(outcomes_);
   outcomes_.clear();
+  // In the same write (one transaction): a webhook is durable exactly when its outcome is,
+  // and an outcome that failed is recorded again with its webhook.
+  for (auto& w : webhook_steps_) steps.push_back(std::move(w));
+  webhook_steps_.clear();
   store_.write(std::move(steps), [this, outcomes = std::move(outcomes)](
                                      std::span<const core::step_result> results,
                                      std::span<core::message_step> written) mutable {
     std::size_t final_outcomes = 0;
     hand_over([&](inbox& in) {
-      for (std::size_t i = 0; i < results.size(); ++i) {
+      for (std::size_t i = outcomes.size(); i < results.size(); ++i) {
+        if (results[i].ec || results[i].receipt_id == 0) continue;
+        in.webhooks.push_back(std::move(std::get<core::mo_received>(written[i]).mo));
+      }
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
         note_store_result(results[i].ec, "record outcome");
         if (results[i].ec) {
           in.failed.push_back(std::move(outcomes[i]));
@@ -561,7 +614,8 @@ void engine::write_enroute(core::message_enroute step, std::function<void()> aft
 
 void engine::accept_mo(core::receipt_record mo, upstream::pending_reply reply) {
   std::vector<core::message_step> steps;
-  const bool here = deliver_here(mo.system_id);
+  if (webhooks_.mo_url) mo.webhook_url = webhooks_.mo_url(mo.system_id);
+  const bool here = mo.is_webhook() || deliver_here(mo.system_id);
   steps.emplace_back(core::mo_received{std::move(mo), here});
   store_.write(std::move(steps), [this, reply = std::move(reply)](
                                      std::span<const core::step_result> results,
@@ -575,7 +629,10 @@ void engine::accept_mo(core::receipt_record mo, upstream::pending_reply reply) {
         return;
       }
       auto& durable = std::get<core::mo_received>(written.front());
-      if (durable.deliver_here) in.receipts.push_back(std::move(durable.mo));
+      if (durable.mo.is_webhook())
+        in.webhooks.push_back(std::move(durable.mo));
+      else if (durable.deliver_here)
+        in.receipts.push_back(std::move(durable.mo));
       in.after_durable.push_back([reply] { reply.send(smpp::command_status::esme_rok); });
     });
   });

@@ -73,6 +73,20 @@ struct engine_settings {
 
 engine_settings make_engine_settings(const config::config& cfg);
 
+// What the REST API (src/http) hangs on the engine; set before recover().
+struct webhook_hooks {
+  // Durable webhook records (status changes and MO over HTTP) to POST; from the engine's
+  // thread and from recover(). Each goes back through webhooks_done once delivered or given
+  // up on, else it is handed over again after a restart.
+  std::function<void(std::vector<core::receipt_record>)> deliver;
+  // Where an account's MO are POSTed ("" = queued for its SMPP receivers); must be cheap.
+  std::function<std::string(std::string_view system_id)> mo_url;
+  // Every status of a REST message (batch_id != 0), on the engine's thread.
+  std::function<void(const core::message_record& message, dlr::receipt_status status,
+                     std::uint32_t error, wall_time at)>
+      status;
+};
+
 struct recovery {
   std::size_t messages = 0;  // not final: back to the scheduler
   std::size_t receipts = 0;  // not acknowledged: back to the dispatcher
@@ -126,6 +140,14 @@ class engine final : public core::message_sink, public core::receipt_source {
   void detach(std::uint64_t session) override;
   void acked(std::uint64_t session, std::span<const core::receipt_ack> acks) override;
 
+  // ---- the REST API ----
+  void set_webhook_hooks(webhook_hooks hooks) { webhooks_ = std::move(hooks); }
+  // Webhooks delivered, or dropped after their last retry: gone from the store.
+  void webhooks_done(std::span<const std::uint64_t> receipt_ids);
+  // Messages among `ids` still waiting for their schedule time finish as DELETED; `done`
+  // gets how many once that is durable (0 at once when none was waiting). Any thread.
+  void cancel(std::vector<std::uint64_t> ids, std::function<void(std::size_t)> done);
+
   // ---- a cluster's hand-overs (src/cluster), from its thread ----
   // Messages of a node that is gone, now this node's: back to the scheduler or carriers.
   void adopt(std::vector<core::message_record> messages);
@@ -153,6 +175,7 @@ class engine final : public core::message_sink, public core::receipt_source {
     std::vector<core::message_record> messages;        // durable, for the scheduler
     std::vector<core::message_record> adopted;         // from a node that is gone
     std::vector<core::receipt_record> receipts;        // durable, for the dispatcher
+    std::vector<core::receipt_record> webhooks;        // durable, to POST
     std::vector<carrier::outcome> failed;              // not recorded: tried again later
     std::vector<std::uint64_t> failed_removals;        // acknowledged, not yet removed
     std::vector<std::function<void()>> after_durable;  // e.g. answers to upstream receipts
@@ -179,8 +202,12 @@ class engine final : public core::message_sink, public core::receipt_source {
   void resume(core::message_record message);  // a message not final, read back
   bool deliver_here(std::string_view system_id);
 
+  // Splits what goes out over HTTP from what the dispatcher hands to receiver sessions.
+  void deliver_webhooks(std::vector<core::receipt_record>& records);
+
   core::message_store& store_;
   const wall_clock& clock_;
+  webhook_hooks webhooks_;
   carrier::simulator simulator_;
   engine_settings settings_;
   std::shared_ptr<spdlog::logger> log_;
@@ -196,6 +223,7 @@ class engine final : public core::message_sink, public core::receipt_source {
   std::vector<carrier::outcome> retry_outcomes_;
   std::vector<core::message_step> outcome_steps_;  // this turn's, for write_outcomes()
   std::vector<carrier::outcome> outcomes_;         // the same turn's, in the same order
+  std::vector<core::message_step> webhook_steps_;  // their webhooks, written after them
   wall_time retry_outcomes_at_{};
   // Receipts acknowledged whose removal the store failed: removed again after
   // outcome_retry, so an outage does not leave them to be sent again after a restart.

@@ -270,3 +270,26 @@ TEST(carrier_scheduler, lets_many_messages_with_validity_flow_through) {
 
 }  // namespace
 }  // namespace smppd::carrier
+
+namespace smppd::carrier {
+namespace {
+
+TEST(carrier_scheduler, cancel_takes_only_waiting_messages_and_they_never_come_out_again) {
+  scheduler s;
+  auto later = msg(1);
+  later.schedule_delivery_time = t0 + 1h;
+  later.validity_period = t0 + 2h;
+  s.add(later);
+  s.add(msg(2));
+  s.add(msg(3));
+  EXPECT_EQ(ids(s.due(t0, 1)), (std::vector<std::uint64_t>{2}));  // with the carrier now
+  const std::uint64_t wanted[] = {1, 2, 99};
+  EXPECT_EQ(ids(s.cancel(wanted)), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(s.waiting(), 1u);
+  EXPECT_EQ(ids(s.due(t0 + 3h, 100)), (std::vector<std::uint64_t>{3}));
+  EXPECT_TRUE(s.expired(t0 + 3h).empty());
+  EXPECT_TRUE(s.cancel(wanted).empty());
+}
+
+}  // namespace
+}  // namespace smppd::carrier

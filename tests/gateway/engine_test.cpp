@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "dlr/deliver.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "support/committed_store.hpp"
 #include "support/responder.hpp"
@@ -25,6 +26,7 @@
 namespace {
 
 using namespace std::chrono_literals;
+using smppd::wall_time;
 using smppd::core::message_record;
 using smppd::core::receipt_ack;
 using smppd::core::receipt_ptr;
@@ -198,6 +200,87 @@ TEST_F(engine_test, a_receipt_goes_to_the_receiver_and_leaves_the_store_when_ack
   store.flush();
   EXPECT_EQ(store.pending_count("acme"), 0u);
   EXPECT_EQ(e.counters().receipts_acked, 1u);
+}
+
+// REST messages and accounts with a webhook: each status goes out as a durable webhook
+// record, written with its outcome, and leaves the store once the webhook is done. A
+// restart hands undone webhooks over again; receivers never see them.
+TEST_F(engine_test, a_status_webhook_is_durable_with_its_outcome_and_handed_over_again) {
+  std::vector<smppd::core::receipt_record> hooks;
+  std::vector<std::string> statuses;
+  auto wire = [&](engine& e) {
+    smppd::gateway::webhook_hooks h;
+    h.deliver = [&](std::vector<smppd::core::receipt_record> records) {
+      for (auto& r : records) hooks.push_back(std::move(r));
+    };
+    h.status = [&](const message_record& m, smppd::dlr::receipt_status s, std::uint32_t,
+                   wall_time) {
+      statuses.push_back(std::to_string(m.batch_id) + ":" +
+                         std::string(smppd::dlr::webhook_status(s)));
+    };
+    e.set_webhook_hooks(std::move(h));
+  };
+  {
+    auto& store = open_store();
+    auto& e = make_engine(store);
+    wire(e);
+    auto session = std::make_shared<fake_session>();
+    e.attach(1, "acme", 10, session);
+    auto m = message("4599123", 0);  // no SMPP receipt asked for
+    m.batch_id = 777;
+    m.callback_url = "http://hooks.example/x";
+    m.userref = "ref";
+    ASSERT_EQ(submit(e, m), command_status::esme_rok);
+    settle(e);
+    ASSERT_EQ(hooks.size(), 1u);
+    EXPECT_EQ(hooks[0].webhook_url, "http://hooks.example/x");
+    EXPECT_EQ(hooks[0].message_id, 777u);
+    EXPECT_EQ(hooks[0].text, "UNDELIVERABLE");
+    EXPECT_NE(hooks[0].receipt_id, 0u);
+    EXPECT_EQ(statuses, std::vector<std::string>{"777:UNDELIVERABLE"});
+    EXPECT_EQ(session->count(), 0u);
+    EXPECT_EQ(store.pending_count("acme"), 1u);
+  }
+  restart();
+  hooks.clear();
+  {
+    auto& store = open_store();
+    auto& e = make_engine(store);
+    wire(e);
+    e.recover();
+    ASSERT_EQ(hooks.size(), 1u);  // not done before the restart: again
+    EXPECT_EQ(hooks[0].message_id, 777u);
+    const std::uint64_t id = hooks[0].receipt_id;
+    e.webhooks_done({&id, 1});
+    store.flush();
+    EXPECT_EQ(store.pending_count("acme"), 0u);
+  }
+}
+
+TEST_F(engine_test, cancel_finishes_a_scheduled_message_as_deleted_and_leaves_others) {
+  auto& store = open_store();
+  auto& e = make_engine(store);
+  std::vector<smppd::core::receipt_record> hooks;
+  smppd::gateway::webhook_hooks h;
+  h.deliver = [&](std::vector<smppd::core::receipt_record> records) {
+    for (auto& r : records) hooks.push_back(std::move(r));
+  };
+  e.set_webhook_hooks(std::move(h));
+  auto later = message("4512345678", 0);
+  later.schedule_delivery_time = clock_.now() + std::chrono::hours(1);
+  later.callback_url = "http://hooks.example/x";
+  ASSERT_EQ(submit(e, later), command_status::esme_rok);
+  settle(e);
+  std::size_t cancelled = 99;
+  e.cancel({later.id, 424242}, [&](std::size_t n) { cancelled = n; });
+  settle(e);
+  EXPECT_EQ(cancelled, 1u);
+  ASSERT_EQ(hooks.size(), 1u);
+  EXPECT_EQ(hooks[0].text, "DELETED");
+  EXPECT_TRUE(smppd::test_support::committed_messages(dir_ / "smppd.db").empty());
+  e.cancel({later.id}, [&](std::size_t n) { cancelled = n; });  // already final
+  settle(e);
+  EXPECT_EQ(cancelled, 0u);
 }
 
 // The one test on the engine's own thread (start()), with the real clock: what the others

@@ -178,8 +178,8 @@ TEST(journal_test, an_mo_reads_back_with_the_id_it_was_given) {
 TEST(journal_test, a_receipt_written_before_mo_existed_reads_as_a_receipt) {
   journal::encoder e;
   e.finished({7, message_state::delivered, at(5), 0, full_receipt()}, 1234);
-  // The same entry without its last two fields (esm_class 4, data_coding 0: one octet each),
-  // as a journal row from before they were added.
+  // The same entry without its last three fields (esm_class 4, data_coding 0, webhook_url
+  // empty: one octet each), as a journal row from before they were added.
   const auto shorten = [](std::vector<std::uint8_t>& batch, std::uint32_t by) {
     batch.resize(batch.size() - by);
     std::uint32_t length = 0;  // after the version and the tag, four octets little-endian
@@ -188,7 +188,7 @@ TEST(journal_test, a_receipt_written_before_mo_existed_reads_as_a_receipt) {
     for (int i = 0; i < 4; ++i) batch[2 + i] = static_cast<std::uint8_t>(length >> (8 * i));
   };
   std::vector<std::uint8_t> old(e.bytes().begin(), e.bytes().end());
-  shorten(old, 2);
+  shorten(old, 3);
   bool ok = false;
   const auto steps = decode_all(old, ok);
   ASSERT_TRUE(ok);
@@ -216,13 +216,34 @@ TEST(journal_test, a_batch_from_the_encoder_before_mo_reads_back) {
   EXPECT_EQ(*f.receipt, smppd::test_support::pre_mo_receipt());
   EXPECT_EQ(f.receipt->esm_class, 0x04);
   EXPECT_EQ(f.receipt->data_coding, 0);
-  // Written again today it gains exactly the two new fields (esm_class 4, data_coding 0).
+  // Written again today it gains exactly the new fields (esm_class 4, data_coding 0, an
+  // empty webhook_url).
   journal::encoder e;
   e.finished(f, f.receipt->receipt_id);
   auto grown = old;
-  grown[2] += 2;
-  grown.insert(grown.end(), {0x04, 0x00});
+  grown[2] += 3;
+  grown.insert(grown.end(), {0x04, 0x00, 0x00});
   EXPECT_EQ(smppd::test_support::to_hex(e.bytes()), smppd::test_support::to_hex(grown));
+}
+
+TEST(journal_test, a_message_written_before_the_rest_api_reads_back_without_its_webhook) {
+  journal::encoder e;
+  message_record m;
+  m.id = 42;
+  m.destination_addr = "4511";
+  e.accepted(m);
+  // Without batch_id 0, callback_url and userref (one octet each): a row from before them.
+  std::vector<std::uint8_t> old(e.bytes().begin(), e.bytes().end());
+  old.resize(old.size() - 3);
+  old[2] = static_cast<std::uint8_t>(old[2] - 3);
+  bool ok = false;
+  const auto steps = decode_all(old, ok);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(std::get<smppd::core::message_accepted>(steps.at(0)).message, m);
+  old.resize(old.size() - 1);  // upstream_id missing too: refused
+  old[2] = static_cast<std::uint8_t>(old[2] - 1);
+  decode_all(old, ok);
+  EXPECT_FALSE(ok);
 }
 
 TEST(journal_test, an_empty_message_and_a_batch_without_steps_read_back) {

@@ -260,6 +260,7 @@ std::optional<core::message_step> decode(const entry& e) {
   switch (e.what) {
     case tag::accepted: {
       core::message_accepted a;
+      r.optional_from("batch_id");  // messages written before the REST API end before it
       core::message_record::visit(a.message, r);
       step = std::move(a);
       break;
@@ -291,6 +292,7 @@ std::optional<core::message_step> decode(const entry& e) {
     }
     case tag::mo_received: {
       core::mo_received m;
+      r.optional_from("webhook_url");  // written before the REST API
       core::receipt_record::visit(m.mo, r);
       step = std::move(m);
       break;

@@ -6,7 +6,7 @@ namespace smppd::store::sqlite {
 namespace {
 
 // Each entry moves the schema one version up; entries are never edited once released.
-constexpr std::array<std::string_view, 4> migrations = {
+constexpr std::array<std::string_view, 5> migrations = {
     R"sql(
     CREATE TABLE accounts (
       system_id     TEXT PRIMARY KEY NOT NULL,
@@ -94,6 +94,13 @@ constexpr std::array<std::string_view, 4> migrations = {
     R"sql(
     ALTER TABLE receipts ADD COLUMN esm_class INTEGER NOT NULL DEFAULT 4;
     ALTER TABLE receipts ADD COLUMN data_coding INTEGER NOT NULL DEFAULT 0;
+    )sql",
+    // 5: the REST API (issue 10): status webhooks of a message and where they go.
+    R"sql(
+    ALTER TABLE messages ADD COLUMN batch_id INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN callback_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN userref TEXT NOT NULL DEFAULT '';
+    ALTER TABLE receipts ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
     )sql"};
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
