@@ -54,7 +54,8 @@ class webhook_sender {
   void send(webhook w);
 
   // Forgets the pending webhooks without a callback (the owner still has them stored) and
-  // stops the poster's thread; no callback runs once this returns. Idempotent.
+  // stops the poster's thread; no callback runs once this returns. Idempotent; not from a
+  // callback (it joins the thread the callbacks run on).
   void stop();
 
   sender_counters counters() const;
