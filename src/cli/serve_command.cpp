@@ -14,8 +14,12 @@
 #include "common/version.hpp"
 #include "config/config.hpp"
 #include "core/message_sink.hpp"
+#include "dlr/deliver.hpp"
 #include "gateway/engine.hpp"
+#include "http/http_server.hpp"
+#include "http/rest_api.hpp"
 #include "server/server.hpp"
+#include "webhook/webhook_outbox.hpp"
 
 namespace smppd::cli {
 namespace {
@@ -111,6 +115,34 @@ int run_serve(const command_context& context, serve_options options) {
   auto settings = gateway::make_engine_settings(cfg);
   settings.shared_store = cluster != nullptr;
   gateway::engine engine(*messages, cfg.simulator, settings, log);
+
+  // The REST API and webhooks (contract, "HTTP"). Message ids come from the SMPP front's
+  // generator, which exists once the store's highest id is known (below).
+  server::server* front_ptr = nullptr;
+  http::rest_api api({*accounts, engine,
+                      [&front_ptr](wall_time now) { return front_ptr->next_message_id(now); },
+                      [&engine](std::vector<std::uint64_t> ids,
+                                std::function<void(std::size_t)> done) {
+                        engine.cancel(std::move(ids), std::move(done));
+                      },
+                      log});
+  webhook::sender_settings sender;
+  sender.poster.timeout = std::chrono::milliseconds(cfg.http.webhook_timeout_ms);
+  sender.poster.max_concurrent = cfg.http.webhook_concurrency;
+  sender.retry_scale = cfg.http.webhook_retry_scale;
+  webhook::webhook_outbox outbox(
+      sender,
+      {[&api](std::string_view system_id) { return api.webhook_secret(system_id); },
+       [&engine](std::vector<std::uint64_t> ids) { engine.webhooks_done(ids); }},
+      log);
+  engine.set_webhook_hooks(
+      {[&outbox](std::vector<core::receipt_record> records) { outbox.deliver(std::move(records)); },
+       [&api](std::string_view system_id) { return api.mo_url(system_id); },
+       [&api](const core::message_record& m, dlr::receipt_status status, std::uint32_t error,
+              wall_time at) {
+         api.on_status(m.batch_id, m.id, dlr::webhook_status(status), error, at);
+       }});
+
   const auto recovered = engine.recover();
   log->info("store {}: {} unfinished messages back to the carrier, {} receipts pending",
             cluster ? std::string("postgresql") : cfg.store.sqlite_path.string(),
@@ -119,6 +151,13 @@ int run_serve(const command_context& context, serve_options options) {
     // Destroyed before the engine stops: closing sessions hand their receipts back to it.
     server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id,
                          cluster ? dynamic_cast<core::bind_ledger*>(accounts.get()) : nullptr);
+    front_ptr = &front;
+    http::http_settings web{cfg.http.listen, cfg.http.tls_cert, cfg.http.tls_key,
+                            cfg.http.threads};
+    if (web.tls_cert.empty() != web.tls_key.empty())
+      throw config::config_error("http.tls_cert and http.tls_key: set both or neither");
+    http::http_server http_front(web, api, log);
+    front.also_listening("http", http_front.start());
     front.listen();
     engine.start();
     if (cluster) {
@@ -127,9 +166,11 @@ int run_serve(const command_context& context, serve_options options) {
     }
     log->info("smppd {} node {} serving", version(), cfg.node.id);
     front.run();
+    http_front.stop();
     if (cluster) cluster->on_tick({});
     engine.stop_delivering();
   }
+  outbox.stop();  // what it had not delivered stays in the store for the next start
   engine.stop();
   if (cluster) cluster->leave();
   const auto c = engine.counters();

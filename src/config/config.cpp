@@ -322,7 +322,19 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     r.read_unsigned("max_pending_per_account", c.dlr.max_pending_per_account);
     r.read_unsigned("retention_h", c.dlr.retention_h);
   });
-  read_section(root, "http", [&](table_reader& r) { read_endpoint(r, "listen", c.http.listen); });
+  read_section(root, "http", [&](table_reader& r) {
+    read_endpoint(r, "listen", c.http.listen);
+    r.read_path("tls_cert", c.http.tls_cert);
+    r.read_path("tls_key", c.http.tls_key);
+    r.read_unsigned("webhook_timeout_ms", c.http.webhook_timeout_ms, 10, 600000);
+    r.read_unsigned("webhook_concurrency", c.http.webhook_concurrency, 1, 100000);
+    r.read_unsigned("threads", c.http.threads, 1, 64);
+    if (const toml::node* scale = r.take("webhook_retry_scale")) {
+      const auto v = scale->value<double>();
+      if (!v || *v <= 0 || *v > 1) fail("http.webhook_retry_scale", "expected a number in (0, 1]");
+      c.http.webhook_retry_scale = *v;
+    }
+  });
   read_section(root, "simulator", [&](table_reader& r) {
     r.read_string("default_status", c.simulator.default_status);
     r.read_unsigned("default_delay_ms", c.simulator.default_delay_ms);
@@ -372,6 +384,8 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
   c.node.data_dir = resolve(base, c.node.data_dir);
   c.smpp.tls_cert = resolve(base, c.smpp.tls_cert);
   c.smpp.tls_key = resolve(base, c.smpp.tls_key);
+  c.http.tls_cert = resolve(base, c.http.tls_cert);
+  c.http.tls_key = resolve(base, c.http.tls_key);
   validate(c);
   return c;
 }

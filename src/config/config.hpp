@@ -70,6 +70,15 @@ struct dlr_config {
 
 struct http_config {
   endpoint listen{"127.0.0.1", 8080};
+  std::filesystem::path tls_cert;  // both set: HTTPS on `listen`
+  std::filesystem::path tls_key;
+  // Our extensions (docs/reference.md): webhooks. A POST without a 2xx within the timeout
+  // failed; the retry schedule (60 s ... 12 h) is multiplied by retry_scale, which only
+  // tests change (e.g. 0.001: 60 ms ...).
+  std::uint32_t webhook_timeout_ms = 15000;
+  double webhook_retry_scale = 1.0;
+  std::uint32_t webhook_concurrency = 256;  // POSTs in flight at once
+  std::uint32_t threads = 2;                // HTTP io threads
 };
 
 struct simulator_rule {

@@ -19,7 +19,7 @@ bool same_mac(const std::string& a, const std::string& b) {
   return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-bind_outcome refused(command_status status) { return bind_outcome{status, {}, {}}; }
+bind_outcome refused(command_status status) { return bind_outcome{status, {}, {}, {}}; }
 
 }  // namespace
 
@@ -58,7 +58,7 @@ bind_outcome authenticator::try_bind(const account::account& account, steady_tim
   if (!registry_.try_bind(account.system_id, account.max_binds, account.throughput, now)) {
     return refused(command_status::esme_rbindfail);
   }
-  bind_outcome outcome{command_status::esme_rok, {}, account.classes};
+  bind_outcome outcome{command_status::esme_rok, {}, account.classes, account.webhook_url};
   outcome.policy.max_priority = account.max_priority;
   return outcome;
 }

@@ -134,6 +134,7 @@ void server::write_listening_file() {
   nlohmann::json addresses;
   addresses["smpp"] = address_of(*plain_);
   if (tls_) addresses["smpp_tls"] = address_of(*tls_);
+  for (const auto& [name, address] : other_listeners_) addresses[name] = address;
   std::filesystem::create_directories(config_.node.data_dir);
   const auto file = config_.node.data_dir / "listening.json";
   const auto temporary = config_.node.data_dir / "listening.json.tmp";

@@ -12,6 +12,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -30,6 +32,13 @@ class server {
          core::receipt_source& receipts, std::shared_ptr<spdlog::logger> log,
          std::uint64_t message_id_floor = 0, core::bind_ledger* cluster_binds = nullptr);
   ~server();
+
+  // Message ids of this node, for other fronts (REST) beside the SMPP sessions.
+  std::uint64_t next_message_id(wall_time now) { return gate_.next_message_id(now); }
+  // Another front's bound address, written into listening.json under `name` by listen().
+  void also_listening(std::string name, std::string address) {
+    other_listeners_.emplace_back(std::move(name), std::move(address));
+  }
 
   // Binds the listeners and writes DATA_DIR/listening.json. Throws config::config_error
   // naming the key when an address cannot be used.
@@ -59,6 +68,7 @@ class server {
   std::optional<asio::ip::tcp::acceptor> plain_;
   std::optional<asio::ip::tcp::acceptor> tls_;
   std::optional<asio::ssl::context> tls_context_;
+  std::vector<std::pair<std::string, std::string>> other_listeners_;
 };
 
 }  // namespace smppd::server

@@ -211,6 +211,7 @@ void session_core::handle_submit(smpp::pdu&& p, steady_time now, wall_time wall,
   message.id = gate_.next_message_id(wall);
   message.system_id = system_id_;
   message.submitted_at = wall;
+  message.callback_url = webhook_url_;  // an account with a webhook hears of SMPP messages too
 }
 
 void session_core::handle_response(const smpp::pdu& p, steady_time now, session_events& events) {
@@ -309,6 +310,7 @@ session_events session_core::on_bind_result(const bind_request& request,
   }
   system_id_ = request.system_id;
   allowed_classes_ = outcome.allowed_classes;
+  webhook_url_ = outcome.webhook_url;
   policy_ = outcome.policy;
   policy_.allowed_classes = allowed_classes_;
   last_activity_ = now;

@@ -69,6 +69,7 @@ struct bind_outcome {
   smpp::command_status status;
   smpp::submit_policy policy;                // the account's limits, when status is ESME_ROK
   std::vector<std::string> allowed_classes;  // storage behind policy.allowed_classes
+  std::string webhook_url;  // the account's status webhook: its messages' callback_url
 };
 
 // An in-flight deliver_sm got its answer, or none within response_timeout (timed_out, with
@@ -160,6 +161,7 @@ class session_core {
   std::string system_id_;
   smpp::submit_policy policy_;
   std::vector<std::string> allowed_classes_;
+  std::string webhook_url_;
   steady_time opened_at_;
   steady_time last_activity_;
   steady_time unbind_deadline_{};
