@@ -101,6 +101,7 @@ std::vector<account::account> pg_account_store::list() {
   return with_connection([&](connection& db) {
     auto r = db.exec(std::string(select_columns) + " ORDER BY system_id");
     std::vector<account::account> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
     return out;
   });
@@ -163,6 +164,7 @@ std::vector<account::api_token> pg_account_store::list_tokens(
                       {std::string(*system_id)})
             : db.exec(std::string(select_token_columns) + " ORDER BY system_id, created_at, id");
     std::vector<account::api_token> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_token(r, i));
     return out;
   });
