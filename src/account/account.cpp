@@ -26,4 +26,15 @@ std::string check_password(std::string_view password) {
   return {};
 }
 
+std::string check_webhook_url(std::string_view url) {
+  if (url.empty()) return {};
+  for (const std::string_view scheme : {"http://", "https://"}) {
+    if (url.starts_with(scheme) && url.size() > scheme.size()) {
+      if (!printable_ascii(url)) return "URL must be printable ASCII without spaces";
+      return {};
+    }
+  }
+  return "URL must start with http:// or https://";
+}
+
 }  // namespace smppd::account

@@ -1,7 +1,8 @@
-// smppd account add|list|show|remove|passwd
+// smppd account add|list|show|remove|passwd|webhook
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "account/account.hpp"
@@ -23,13 +24,25 @@ struct add_options {
   bool classes_given = false;
 };
 
+// The webhook secret is never printed: whether one is set is all an operator needs to see.
 nlohmann::json to_json(const account::account& a) {
   return {{"system_id", a.system_id},
           {"max_binds", a.max_binds},
           {"throughput", a.throughput},
           {"max_priority", a.max_priority},
-          {"classes", a.classes}};
+          {"classes", a.classes},
+          {"webhook_url", a.webhook_url},
+          {"webhook_secret_set", !a.webhook_secret.empty()},
+          {"mo_url", a.mo_url}};
 }
+
+// Only the options given change; an empty value clears one.
+struct webhook_options {
+  std::string system_id;
+  std::optional<std::string> url;
+  std::optional<std::string> secret;
+  std::optional<std::string> mo_url;
+};
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -96,11 +109,13 @@ int run_show(const command_context& context, const std::string& system_id, bool 
   if (json) {
     std::printf("%s\n", to_json(*a).dump().c_str());
   } else {
+    const auto or_none = [](const std::string& text) { return text.empty() ? "-" : text.c_str(); };
     std::printf(
-        "system_id:    %s\nmax_binds:    %u\nthroughput:   %u\nmax_priority: %u\n"
-        "classes:      %s\n",
+        "system_id:      %s\nmax_binds:      %u\nthroughput:     %u\nmax_priority:   %u\n"
+        "classes:        %s\nwebhook_url:    %s\nwebhook_secret: %s\nmo_url:         %s\n",
         a->system_id.c_str(), a->max_binds, a->throughput, unsigned{a->max_priority},
-        join(a->classes).c_str());
+        join(a->classes).c_str(), or_none(a->webhook_url),
+        a->webhook_secret.empty() ? "-" : "(set)", or_none(a->mo_url));
   }
   return exit_ok;
 }
@@ -124,6 +139,30 @@ int run_passwd(const command_context& context, const std::string& system_id,
     return fail(exit_failed, "no account " + system_id);
   }
   std::printf("password of %s changed\n", system_id.c_str());
+  return exit_ok;
+}
+
+int run_webhook(const command_context& context, const webhook_options& options) {
+  const auto cfg = config::load(context.config_path);
+  if (!options.url && !options.secret && !options.mo_url) {
+    return fail(exit_bad_usage, "account webhook: give --url, --secret or --mo-url");
+  }
+  for (const auto* url : {&options.url, &options.mo_url}) {
+    if (!*url) continue;
+    if (auto problem = account::check_webhook_url(**url); !problem.empty()) {
+      return fail(exit_bad_usage, problem + ": \"" + **url + "\"");
+    }
+  }
+  auto store = open_account_store(cfg);
+  auto a = store->find(options.system_id);
+  if (!a) return fail(exit_failed, "no account " + options.system_id);
+  if (options.url) a->webhook_url = *options.url;
+  if (options.secret) a->webhook_secret = *options.secret;
+  if (options.mo_url) a->mo_url = *options.mo_url;
+  if (!store->set_webhooks(a->system_id, a->webhook_url, a->webhook_secret, a->mo_url)) {
+    return fail(exit_failed, "no account " + options.system_id);  // removed meanwhile
+  }
+  std::printf("webhooks of %s changed\n", a->system_id.c_str());
   return exit_ok;
 }
 
@@ -179,6 +218,31 @@ void register_account_commands(CLI::App& app, command_context& context, command_
   passwd_cmd->add_option("--password", *password, "at most 8 characters")->required();
   passwd_cmd->callback([&context, &runner, id, password] {
     runner = [&context, id, password] { return run_passwd(context, *id, *password); };
+  });
+
+  // CLI11 2.1 has no std::optional options: the strings are read, and whether each option
+  // was given is asked once parsing is done.
+  struct webhook_values {
+    std::string system_id, url, secret, mo_url;
+  };
+  auto hooks = std::make_shared<webhook_values>();
+  CLI::App* webhook_cmd =
+      account->add_subcommand("webhook", "set the account's status webhook, its secret, MO URL");
+  add_config_option(*webhook_cmd, context);
+  webhook_cmd->add_option("SYSTEM_ID", hooks->system_id)->required();
+  CLI::Option* url = webhook_cmd->add_option(
+      "--url", hooks->url, "status changes are POSTed here (http:// or https://; \"\" = none)");
+  CLI::Option* secret = webhook_cmd->add_option(
+      "--secret", hooks->secret, "HS256 key of the X-Gwapi-Signature JWT (\"\" = unsigned)");
+  CLI::Option* mo_url = webhook_cmd->add_option(
+      "--mo-url", hooks->mo_url, "MO messages are POSTed here, not queued for SMPP (\"\" = SMPP)");
+  webhook_cmd->callback([&context, &runner, hooks, url, secret, mo_url] {
+    webhook_options options;
+    options.system_id = hooks->system_id;
+    if (url->count() > 0) options.url = hooks->url;
+    if (secret->count() > 0) options.secret = hooks->secret;
+    if (mo_url->count() > 0) options.mo_url = hooks->mo_url;
+    runner = [&context, options] { return run_webhook(context, options); };
   });
 }
 

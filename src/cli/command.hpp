@@ -25,6 +25,7 @@ void add_config_option(CLI::App& command, command_context& context);
 using command_runner = std::function<int()>;
 
 void register_account_commands(CLI::App& app, command_context& context, command_runner& runner);
+void register_token_commands(CLI::App& app, command_context& context, command_runner& runner);
 void register_serve_command(CLI::App& app, command_context& context, command_runner& runner);
 void register_send_command(CLI::App& app, command_context& context, command_runner& runner);
 void register_bench_command(CLI::App& app, command_context& context, command_runner& runner);

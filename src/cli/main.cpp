@@ -27,6 +27,7 @@ int run(int argc, char** argv) {
   command_runner runner;
   register_serve_command(app, context, runner);
   register_account_commands(app, context, runner);
+  register_token_commands(app, context, runner);
   register_send_command(app, context, runner);
   register_bench_command(app, context, runner);
   try {

@@ -37,6 +37,18 @@ class memory_accounts final : public smppd::core::account_store {
     accounts_.at(std::string(id)).password_hash = hash;
     return true;
   }
+  bool set_webhooks(std::string_view, const std::string&, const std::string&,
+                    const std::string&) override {
+    return false;
+  }
+  bool add_token(const smppd::account::api_token&) override { return false; }
+  std::vector<smppd::account::api_token> list_tokens(std::optional<std::string_view>) override {
+    return {};
+  }
+  bool remove_token(std::string_view) override { return false; }
+  std::optional<smppd::account::api_token> find_token(std::string_view) override {
+    return std::nullopt;
+  }
   int finds = 0;
   bool failing = false;
 

@@ -7,7 +7,8 @@ namespace smppd::store::postgres {
 namespace {
 
 constexpr std::string_view select_columns =
-    "SELECT system_id, password_hash, max_binds, throughput, max_priority, classes FROM accounts";
+    "SELECT system_id, password_hash, max_binds, throughput, max_priority, classes, "
+    "webhook_url, webhook_secret, mo_url FROM accounts";
 
 account::account read_row(const result& r, int row) {
   account::account a;
@@ -17,7 +18,18 @@ account::account read_row(const result& r, int row) {
   a.throughput = static_cast<std::uint32_t>(r.integer(row, 3));
   a.max_priority = static_cast<std::uint8_t>(r.integer(row, 4));
   a.classes = split_commas(r.text(row, 5));
+  a.webhook_url = std::string(r.text(row, 6));
+  a.webhook_secret = std::string(r.text(row, 7));
+  a.mo_url = std::string(r.text(row, 8));
   return a;
+}
+
+constexpr std::string_view select_token_columns =
+    "SELECT id, system_id, label, hash, created_at FROM api_tokens";
+
+account::api_token read_token(const result& r, int row) {
+  return {std::string(r.text(row, 0)), std::string(r.text(row, 1)), std::string(r.text(row, 2)),
+          std::string(r.text(row, 3)), r.integer(row, 4)};
 }
 
 }  // namespace
@@ -51,11 +63,12 @@ bool pg_account_store::add(const account::account& a) {
   return with_connection([&](connection& db) {
     return db.exec(
                  "INSERT INTO accounts (system_id, password_hash, max_binds, throughput, "
-                 "max_priority, classes) VALUES ($1, $2, $3, $4, $5, $6) "
+                 "max_priority, classes, webhook_url, webhook_secret, mo_url) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
                  "ON CONFLICT (system_id) DO NOTHING",
                  {a.system_id, a.password_hash, std::to_string(a.max_binds),
                   std::to_string(a.throughput), std::to_string(a.max_priority),
-                  join_commas(a.classes)})
+                  join_commas(a.classes), a.webhook_url, a.webhook_secret, a.mo_url})
                .affected() == 1;
   });
 }
@@ -88,16 +101,22 @@ std::vector<account::account> pg_account_store::list() {
   return with_connection([&](connection& db) {
     auto r = db.exec(std::string(select_columns) + " ORDER BY system_id");
     std::vector<account::account> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
     for (int i = 0; i < r.rows(); ++i) out.push_back(read_row(r, i));
     return out;
   });
 }
 
 bool pg_account_store::remove(std::string_view system_id) {
-  return with_connection([&](connection& db) {
+  // The account's tokens go with it: api_tokens references accounts ON DELETE CASCADE.
+  const bool removed = with_connection([&](connection& db) {
     return db.exec("DELETE FROM accounts WHERE system_id = $1", {std::string(system_id)})
                .affected() == 1;
   });
+  std::lock_guard lock(mutex_);
+  std::erase_if(last_known_tokens_,
+                [&](const auto& entry) { return entry.second.system_id == system_id; });
+  return removed;
 }
 
 bool pg_account_store::set_password_hash(std::string_view system_id, const std::string& hash) {
@@ -108,9 +127,81 @@ bool pg_account_store::set_password_hash(std::string_view system_id, const std::
   });
 }
 
+bool pg_account_store::set_webhooks(std::string_view system_id, const std::string& webhook_url,
+                                    const std::string& webhook_secret, const std::string& mo_url) {
+  return with_connection([&](connection& db) {
+    return db.exec(
+                 "UPDATE accounts SET webhook_url = $2, webhook_secret = $3, mo_url = $4 "
+                 "WHERE system_id = $1",
+                 {std::string(system_id), webhook_url, webhook_secret, mo_url})
+               .affected() == 1;
+  });
+}
+
 }  // namespace smppd::store::postgres
 
 namespace smppd::store::postgres {
+
+bool pg_account_store::add_token(const account::api_token& token) {
+  // Inserting from the accounts row inserts nothing when there is no such account.
+  return with_connection([&](connection& db) {
+    return db.exec(
+                 "INSERT INTO api_tokens (id, system_id, label, hash, created_at) "
+                 "SELECT $1, system_id, $3, $4, $5 FROM accounts WHERE system_id = $2",
+                 {token.id, token.system_id, token.label, token.hash,
+                  number(token.created_at_unix)})
+               .affected() == 1;
+  });
+}
+
+std::vector<account::api_token> pg_account_store::list_tokens(
+    std::optional<std::string_view> system_id) {
+  return with_connection([&](connection& db) {
+    auto r =
+        system_id
+            ? db.exec(std::string(select_token_columns) +
+                          " WHERE system_id = $1 ORDER BY system_id, created_at, id",
+                      {std::string(*system_id)})
+            : db.exec(std::string(select_token_columns) + " ORDER BY system_id, created_at, id");
+    std::vector<account::api_token> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_token(r, i));
+    return out;
+  });
+}
+
+bool pg_account_store::remove_token(std::string_view token_id) {
+  const bool removed = with_connection([&](connection& db) {
+    return db.exec("DELETE FROM api_tokens WHERE id = $1", {std::string(token_id)}).affected() == 1;
+  });
+  std::lock_guard lock(mutex_);
+  std::erase_if(last_known_tokens_, [&](const auto& entry) { return entry.second.id == token_id; });
+  return removed;
+}
+
+std::optional<account::api_token> pg_account_store::find_token(std::string_view hash) {
+  const std::string key(hash);
+  try {
+    auto found = with_connection([&](connection& db) -> std::optional<account::api_token> {
+      auto r = db.exec(std::string(select_token_columns) + " WHERE hash = $1", {key});
+      if (r.rows() == 0) return std::nullopt;
+      return read_token(r, 0);
+    });
+    std::lock_guard lock(mutex_);
+    if (found) {
+      last_known_tokens_[key] = *found;
+    } else {
+      last_known_tokens_.erase(key);
+    }
+    return found;
+  } catch (const pg_error& e) {
+    if (e.code() != core::errc::unavailable) throw;
+    std::lock_guard lock(mutex_);
+    const auto it = last_known_tokens_.find(key);
+    if (it == last_known_tokens_.end()) throw;
+    return it->second;
+  }
+}
 
 core::binds_elsewhere pg_account_store::bound_elsewhere(std::string_view system_id) {
   return with_connection([&](connection& db) {

@@ -25,6 +25,14 @@ class pg_account_store final : public core::account_store, public core::bind_led
   std::vector<account::account> list() override;
   bool remove(std::string_view system_id) override;
   bool set_password_hash(std::string_view system_id, const std::string& hash) override;
+  bool set_webhooks(std::string_view system_id, const std::string& webhook_url,
+                    const std::string& webhook_secret, const std::string& mo_url) override;
+
+  bool add_token(const account::api_token& token) override;
+  std::vector<account::api_token> list_tokens(std::optional<std::string_view> system_id) override;
+  bool remove_token(std::string_view token_id) override;
+  // While PostgreSQL is unreachable, a token found before is still found, like find().
+  std::optional<account::api_token> find_token(std::string_view hash) override;
 
   // core::bind_ledger: live nodes are those with a heartbeat in the last 15 s.
   core::binds_elsewhere bound_elsewhere(std::string_view system_id) override;
@@ -44,6 +52,8 @@ class pg_account_store final : public core::account_store, public core::bind_led
   // Accounts as last read by find(): while PostgreSQL is unreachable, a client that bound
   // before can bind again (the contract keeps the service up through an outage).
   std::unordered_map<std::string, account::account> last_known_;
+  // Tokens as last read by find_token(), by hash, for the same reason.
+  std::unordered_map<std::string, account::api_token> last_known_tokens_;
 };
 
 }  // namespace smppd::store::postgres

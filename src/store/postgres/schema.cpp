@@ -11,7 +11,7 @@ namespace {
 // Messages and receipts keep their whole record as one bytea (the journal's encoding of a
 // single step, store/journal): the columns beside it are only what is searched or updated.
 // Messages leave the table when final; receipts when acknowledged.
-constexpr std::array<std::string_view, 1> steps = {
+constexpr std::array<std::string_view, 2> steps = {
     R"sql(
 CREATE TABLE accounts (
   system_id text PRIMARY KEY,
@@ -65,7 +65,26 @@ CREATE TABLE binds (
   PRIMARY KEY (system_id, node)
 );
 )sql",
+    // 2: the HTTP API (issue 10): an account's webhooks, and API tokens kept as their SHA-256
+    // (account/api_token.hpp), found by it. An account's tokens go with it.
+    R"sql(
+ALTER TABLE accounts
+  ADD COLUMN webhook_url text NOT NULL DEFAULT '',
+  ADD COLUMN webhook_secret text NOT NULL DEFAULT '',
+  ADD COLUMN mo_url text NOT NULL DEFAULT '';
+CREATE TABLE api_tokens (
+  id text PRIMARY KEY,
+  system_id text NOT NULL REFERENCES accounts (system_id) ON DELETE CASCADE,
+  label text NOT NULL,
+  hash text NOT NULL,
+  created_at bigint NOT NULL -- Unix seconds
+);
+CREATE UNIQUE INDEX api_tokens_by_hash ON api_tokens (hash);
+CREATE INDEX api_tokens_by_account ON api_tokens (system_id, created_at);
+)sql",
 };
+
+static_assert(steps.size() == schema_version, "one step per schema version");
 
 constexpr std::int64_t migration_lock = 0x736d707064;  // "smppd"
 

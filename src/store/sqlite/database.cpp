@@ -6,7 +6,7 @@ namespace smppd::store::sqlite {
 namespace {
 
 // Each entry moves the schema one version up; entries are never edited once released.
-constexpr std::array<std::string_view, 5> migrations = {
+constexpr std::array<std::string_view, 6> migrations = {
     R"sql(
     CREATE TABLE accounts (
       system_id     TEXT PRIMARY KEY NOT NULL,
@@ -95,7 +95,23 @@ constexpr std::array<std::string_view, 5> migrations = {
     ALTER TABLE receipts ADD COLUMN esm_class INTEGER NOT NULL DEFAULT 4;
     ALTER TABLE receipts ADD COLUMN data_coding INTEGER NOT NULL DEFAULT 0;
     )sql",
-    // 5: the REST API (issue 10): status webhooks of a message and where they go.
+    // 5: the HTTP API (issue 10): an account's webhooks, and API tokens kept as their SHA-256
+    // (account/api_token.hpp), found by it. An account's tokens go with it (foreign_keys=ON).
+    R"sql(
+    ALTER TABLE accounts ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
+    ALTER TABLE accounts ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+    ALTER TABLE accounts ADD COLUMN mo_url TEXT NOT NULL DEFAULT '';
+    CREATE TABLE api_tokens (
+      id         TEXT PRIMARY KEY NOT NULL,
+      system_id  TEXT NOT NULL REFERENCES accounts(system_id) ON DELETE CASCADE,
+      label      TEXT NOT NULL,
+      hash       TEXT NOT NULL,
+      created_at INTEGER NOT NULL  -- Unix seconds
+    );
+    CREATE UNIQUE INDEX api_tokens_by_hash ON api_tokens(hash);
+    CREATE INDEX api_tokens_by_account ON api_tokens(system_id, created_at);
+    )sql",
+    // 6: the REST API (issue 10): status webhooks of a message and where they go.
     R"sql(
     ALTER TABLE messages ADD COLUMN batch_id INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE messages ADD COLUMN callback_url TEXT NOT NULL DEFAULT '';
