@@ -119,13 +119,12 @@ int run_serve(const command_context& context, serve_options options) {
   // The REST API and webhooks (contract, "HTTP"). Message ids come from the SMPP front's
   // generator, which exists once the store's highest id is known (below).
   server::server* front_ptr = nullptr;
-  http::rest_api api({*accounts, engine,
-                      [&front_ptr](wall_time now) { return front_ptr->next_message_id(now); },
-                      [&engine](std::vector<std::uint64_t> ids,
-                                std::function<void(std::size_t)> done) {
-                        engine.cancel(std::move(ids), std::move(done));
-                      },
-                      log});
+  http::rest_api api(
+      {*accounts, engine, [&front_ptr](wall_time now) { return front_ptr->next_message_id(now); },
+       [&engine](std::vector<std::uint64_t> ids, std::function<void(std::size_t)> done) {
+         engine.cancel(std::move(ids), std::move(done));
+       },
+       log});
   webhook::sender_settings sender;
   sender.poster.timeout = std::chrono::milliseconds(cfg.http.webhook_timeout_ms);
   sender.poster.max_concurrent = cfg.http.webhook_concurrency;
@@ -152,8 +151,7 @@ int run_serve(const command_context& context, serve_options options) {
     server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id,
                          cluster ? dynamic_cast<core::bind_ledger*>(accounts.get()) : nullptr);
     front_ptr = &front;
-    http::http_settings web{cfg.http.listen, cfg.http.tls_cert, cfg.http.tls_key,
-                            cfg.http.threads};
+    http::http_settings web{cfg.http.listen, cfg.http.tls_cert, cfg.http.tls_key, cfg.http.threads};
     if (web.tls_cert.empty() != web.tls_key.empty())
       throw config::config_error("http.tls_cert and http.tls_key: set both or neither");
     http::http_server http_front(web, api, log);

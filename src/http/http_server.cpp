@@ -15,12 +15,12 @@ namespace {
 using router_t = restinio::router::express_router_t<>;
 
 // Strands: a connection's handlers run on one thread at a time, on any of ours.
-struct plain_traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
-                                         router_t> {
+struct plain_traits
+    : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, router_t> {
   static constexpr bool use_connection_count_limiter = true;
 };
-struct tls_traits : restinio::tls_traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
-                                           router_t> {
+struct tls_traits
+    : restinio::tls_traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, router_t> {
   static constexpr bool use_connection_count_limiter = true;
 };
 
@@ -31,25 +31,36 @@ constexpr std::size_t hard_body_limit = 4 * max_body_bytes;
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 410: return "Gone";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 200:
+      return "OK";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 410:
+      return "Gone";
+    case 413:
+      return "Payload Too Large";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
 void respond(const restinio::request_handle_t& req, const http_reply& r) {
-  auto response = req->create_response(
-      restinio::http_status_line_t{restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)},
-                                   reason(r.status)});
+  auto response = req->create_response(restinio::http_status_line_t{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason(r.status)});
   if (r.status == 401) response.append_header("WWW-Authenticate", "Basic realm=\"smppd\"");
   if (!r.body.empty()) {
     response.append_header(restinio::http_field::content_type, "application/json");
@@ -90,30 +101,31 @@ std::unique_ptr<router_t> make_router(rest_api& api) {
     auto query = query_of(req);
     const auto token = token_of(req, query);
     const auto type = req->header().opt_value_of(restinio::http_field::content_type);
-    const std::string_view content_type = type ? std::string_view(type->data(), type->size())
-                                               : std::string_view{};
+    const std::string_view content_type =
+        type ? std::string_view(type->data(), type->size()) : std::string_view{};
     api.send(token, content_type, std::string_view(req->body().data(), req->body().size()),
              std::move(query), [req](http_reply r) { respond(req, r); });
     return restinio::request_accepted();
   };
   router->http_post("/rest/mtsms", send);
   router->http_get("/rest/mtsms", send);
-  router->http_get(R"(/rest/mtsms/:id)", [&api](const restinio::request_handle_t& req, auto params) {
-    auto query = query_of(req);
-    const auto token = token_of(req, query);
-    const auto id = params["id"];
-    respond(req, api.status(token, std::string_view(id.data(), id.size())));
-    return restinio::request_accepted();
-  });
-  router->http_delete(R"(/rest/mtsms/:id)", [&api](const restinio::request_handle_t& req,
-                                                   auto params) {
-    auto query = query_of(req);
-    const auto token = token_of(req, query);
-    const auto id = params["id"];
-    api.remove(token, std::string_view(id.data(), id.size()),
-               [req](http_reply r) { respond(req, r); });
-    return restinio::request_accepted();
-  });
+  router->http_get(R"(/rest/mtsms/:id)",
+                   [&api](const restinio::request_handle_t& req, auto params) {
+                     auto query = query_of(req);
+                     const auto token = token_of(req, query);
+                     const auto id = params["id"];
+                     respond(req, api.status(token, std::string_view(id.data(), id.size())));
+                     return restinio::request_accepted();
+                   });
+  router->http_delete(R"(/rest/mtsms/:id)",
+                      [&api](const restinio::request_handle_t& req, auto params) {
+                        auto query = query_of(req);
+                        const auto token = token_of(req, query);
+                        const auto id = params["id"];
+                        api.remove(token, std::string_view(id.data(), id.size()),
+                                   [req](http_reply r) { respond(req, r); });
+                        return restinio::request_accepted();
+                      });
   router->http_get("/healthz", [](const restinio::request_handle_t& req, auto) {
     respond(req, {200, R"({"status":"ok"})"});
     return restinio::request_accepted();
@@ -135,7 +147,8 @@ auto base_settings(const http_settings& s, rest_api& api, std::string& bound) {
       .handle_request_timeout(s.handle_timeout)
       .write_http_response_timelimit(s.write_timeout)
       .max_parallel_connections(s.max_connections)
-      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(hard_body_limit))
+      .incoming_http_msg_limits(
+          restinio::incoming_http_msg_limits_t{}.max_body_size(hard_body_limit))
       .acceptor_post_bind_hook([&bound](asio::ip::tcp::acceptor& acceptor) {
         const auto ep = acceptor.local_endpoint();
         bound = ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -159,8 +172,7 @@ struct http_server::impl {
       : settings(std::move(s)), api(a), log(std::move(l)) {}
 };
 
-http_server::http_server(http_settings settings, rest_api& api,
-                         std::shared_ptr<spdlog::logger> log)
+http_server::http_server(http_settings settings, rest_api& api, std::shared_ptr<spdlog::logger> log)
     : impl_(std::make_unique<impl>(std::move(settings), api, std::move(log))) {}
 
 http_server::~http_server() { stop(); }
@@ -183,7 +195,8 @@ std::string http_server::start() {
           restinio::external_io_context(m.io), std::move(s));
     } else {
       m.plain = std::make_unique<restinio::http_server_t<plain_traits>>(
-          restinio::external_io_context(m.io), base_settings<plain_traits>(m.settings, m.api, bound));
+          restinio::external_io_context(m.io),
+          base_settings<plain_traits>(m.settings, m.api, bound));
     }
   } catch (const std::exception& e) {
     throw config::config_error(std::string("http.tls_cert/http.tls_key: ") + e.what());
@@ -196,8 +209,10 @@ std::string http_server::start() {
     });
   }
   try {
-    if (m.tls) m.tls->open_sync();
-    else m.plain->open_sync();
+    if (m.tls)
+      m.tls->open_sync();
+    else
+      m.plain->open_sync();
   } catch (const std::exception& e) {
     stop();
     throw config::config_error("http.listen: cannot listen on " + m.settings.listen.host + ":" +

@@ -54,7 +54,8 @@ rest_error refused(smpp::command_status status) {
     case smpp::command_status::esme_rthrottled:
       return errors::over_throughput(0);
     default:
-      return {422, "0x0312",
+      return {422,
+              "0x0312",
               "refused by the gateway: " + std::string(smpp::to_string(status)),
               {std::string(smpp::to_string(status))}};
   }
@@ -175,9 +176,9 @@ void rest_api::submit(const account::account& account, std::vector<rest::sms_req
     auto it = throttles_.find(account.system_id);
     if (it == throttles_.end() || it->second.per_second() != account.throughput) {
       it = throttles_
-               .insert_or_assign(account.system_id,
-                                 account::throttle(account.throughput,
-                                                   std::chrono::steady_clock::now()))
+               .insert_or_assign(
+                   account.system_id,
+                   account::throttle(account.throughput, std::chrono::steady_clock::now()))
                .first;
     }
     if (!it->second.try_acquire(std::chrono::steady_clock::now(),
@@ -275,8 +276,10 @@ void rest_api::remove(std::string_view token, std::string_view id_text, reply_fn
     return;
   }
   deps_.cancel(std::move(waiting), [this, reply = std::move(reply), gone](std::size_t n) {
-    if (n == 0) reply(error(gone));
-    else reply({204, {}});
+    if (n == 0)
+      reply(error(gone));
+    else
+      reply({204, {}});
   });
 }
 

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rest/compose.hpp"
+
 namespace smppd::rest {
 namespace {
 
@@ -64,7 +66,7 @@ std::string status_book::to_json(const message_status& m) {
   const sms_request& r = m.request;
   json out;
   out["id"] = m.id;
-  out["sender"] = r.sender;
+  out["sender"] = r.sender.empty() ? std::string(default_sender) : r.sender;
   out["message"] = r.message;
   out["class"] = r.message_class.empty() ? json(nullptr) : json(r.message_class);
   out["priority"] = priority_names[r.priority & 3];

@@ -13,8 +13,8 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <utility>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "config/config.hpp"

@@ -9,12 +9,12 @@ webhook_outbox::webhook_outbox(sender_settings settings, outbox_hooks hooks,
     : hooks_(std::move(hooks)),
       log_(std::move(log)),
       sender_(std::move(settings),
-              sender_callbacks{
-                  [this](std::uint64_t key) { hooks_.done({key}); },
-                  [this](std::uint64_t key, std::string last_error) {
-                    log_->warn("webhook {} dropped after its last retry: {}", key, last_error);
-                    hooks_.done({key});
-                  }}) {}
+              sender_callbacks{[this](std::uint64_t key) { hooks_.done({key}); },
+                               [this](std::uint64_t key, std::string last_error) {
+                                 log_->warn("webhook {} dropped after its last retry: {}", key,
+                                            last_error);
+                                 hooks_.done({key});
+                               }}) {}
 
 void webhook_outbox::deliver(std::vector<core::receipt_record> records) {
   for (const auto& r : records) {

@@ -27,8 +27,7 @@ struct outbox_hooks {
 
 class webhook_outbox {
  public:
-  webhook_outbox(sender_settings settings, outbox_hooks hooks,
-                 std::shared_ptr<spdlog::logger> log);
+  webhook_outbox(sender_settings settings, outbox_hooks hooks, std::shared_ptr<spdlog::logger> log);
   // Thread-safe.
   void deliver(std::vector<core::receipt_record> records);
   // Pending ones are forgotten: they are still in the store for the next start.

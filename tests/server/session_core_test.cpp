@@ -61,6 +61,7 @@ class session_core_test : public ::testing::Test {
   registry_gate gate;
   session_core core{settings(), gate, t0};
   std::vector<std::uint8_t> wire;
+  std::string webhook_url_;  // the bound account's
 
   static server::session_settings settings() {
     server::session_settings s;
@@ -80,7 +81,7 @@ class session_core_test : public ::testing::Test {
     ASSERT_TRUE(events.bind);
     auto request = *events.bind;
     request.kind = kind;
-    server::bind_outcome ok{command_status::esme_rok, {}, {"standard"}};
+    server::bind_outcome ok{command_status::esme_rok, {}, {"standard"}, webhook_url_};
     ok.policy.max_priority = 1;
     core.on_bind_result(request, ok, t0, wire);
     wire.clear();
@@ -124,7 +125,7 @@ TEST_F(session_core_test, a_successful_bind_answers_with_sc_interface_version_0x
   smpp::bind_transceiver b;
   b.system_id.assign("acme");
   const auto events = feed(smpp::make_pdu(b, 4));
-  core.on_bind_result(*events.bind, {command_status::esme_rok, {}, {}}, t0, wire);
+  core.on_bind_result(*events.bind, {command_status::esme_rok, {}, {}, {}}, t0, wire);
   const auto out = sent(wire);
   ASSERT_EQ(out.size(), 1u);
   const auto* resp = out[0].get_if<smpp::bind_transceiver_resp>();
@@ -140,7 +141,7 @@ TEST_F(session_core_test, a_refused_bind_answers_the_status_and_closes) {
   b.system_id.assign("nobody");
   const auto events = feed(smpp::make_pdu(b, 5));
   const auto after =
-      core.on_bind_result(*events.bind, {command_status::esme_rinvsysid, {}, {}}, t0, wire);
+      core.on_bind_result(*events.bind, {command_status::esme_rinvsysid, {}, {}, {}}, t0, wire);
   EXPECT_TRUE(after.close);
   const auto out = sent(wire);
   ASSERT_EQ(out.size(), 1u);
@@ -170,6 +171,15 @@ TEST_F(session_core_test, submit_on_a_receiver_is_rinvbndsts) {
   EXPECT_EQ(out[0].command_status, command_status::esme_rinvbndsts);
 }
 
+TEST_F(session_core_test, an_account_with_a_webhook_has_it_on_its_smpp_messages) {
+  webhook_url_ = "https://acme.example/status";
+  bind_as(server::bind_kind::transmitter);
+  const auto events = feed(smpp::make_pdu(valid_submit(), 21));
+  ASSERT_TRUE(events.submit_sequence);
+  EXPECT_EQ(events.submit.callback_url, "https://acme.example/status");
+  EXPECT_EQ(events.submit.batch_id, 0u);  // the webhook names the message's own id
+}
+
 TEST_F(session_core_test, a_valid_submit_goes_to_the_shell_with_priority_capped) {
   bind_as(server::bind_kind::transmitter);
   auto s = valid_submit();
@@ -184,6 +194,7 @@ TEST_F(session_core_test, a_valid_submit_goes_to_the_shell_with_priority_capped)
   EXPECT_EQ(events.submit.id, 1000u);
   EXPECT_EQ(events.submit.system_id, "acme");
   EXPECT_EQ(events.submit.submitted_at, wall0);
+  EXPECT_TRUE(events.submit.callback_url.empty());  // no webhook: SMPP receipts only
   EXPECT_TRUE(wire.empty());
   core.on_submit_result(21, command_status::esme_rok, "1234567890123456789", wire);
   const auto out = sent(wire);
