@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <optional>
 
 #include "account/account.hpp"
 #include "account/password.hpp"
@@ -154,8 +155,14 @@ int run_serve(const command_context& context, serve_options options) {
     http::http_settings web{cfg.http.listen, cfg.http.tls_cert, cfg.http.tls_key, cfg.http.threads};
     if (web.tls_cert.empty() != web.tls_key.empty())
       throw config::config_error("http.tls_cert and http.tls_key: set both or neither");
-    http::http_server http_front(web, api, log);
-    front.also_listening("http", http_front.start());
+    std::optional<http::http_server> http_front(std::in_place, web, api, log);
+    try {
+      front.also_listening("http", http_front->start());
+    } catch (const config::config_error& e) {
+      if (cfg.http.listen_configured) throw;
+      http_front.reset();
+      log->warn("{}: the HTTP front (REST API) is off; set [http] listen to use it", e.what());
+    }
     front.listen();
     engine.start();
     if (cluster) {
@@ -164,7 +171,7 @@ int run_serve(const command_context& context, serve_options options) {
     }
     log->info("smppd {} node {} serving", version(), cfg.node.id);
     front.run();
-    http_front.stop();
+    if (http_front) http_front->stop();
     if (cluster) cluster->on_tick({});
     engine.stop_delivering();
   }

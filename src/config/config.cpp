@@ -31,6 +31,7 @@ class table_reader {
     seen_.insert(std::string(key));
     return table_.get(key);
   }
+  bool has(std::string_view key) const { return table_.get(key) != nullptr; }
 
   template <class Unsigned>
   void read_unsigned(std::string_view key, Unsigned& out, std::uint64_t min = 0,
@@ -323,6 +324,7 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     r.read_unsigned("retention_h", c.dlr.retention_h);
   });
   read_section(root, "http", [&](table_reader& r) {
+    c.http.listen_configured = r.has("listen");
     read_endpoint(r, "listen", c.http.listen);
     r.read_path("tls_cert", c.http.tls_cert);
     r.read_path("tls_key", c.http.tls_key);

@@ -70,6 +70,10 @@ struct dlr_config {
 
 struct http_config {
   endpoint listen{"127.0.0.1", 8080};
+  // Whether the file names `listen`: a configured port in use is an error (exit 2); the
+  // default one in use only turns the HTTP front off, with a warning, so that configs
+  // written before it existed (several servers on one host) keep working.
+  bool listen_configured = false;
   std::filesystem::path tls_cert;  // both set: HTTPS on `listen`
   std::filesystem::path tls_key;
   // Our extensions (docs/reference.md): webhooks. A POST without a 2xx within the timeout

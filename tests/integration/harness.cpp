@@ -55,6 +55,7 @@ void scratch_dir::write_config(const std::string& smpp_extra, const std::string&
       << "[smpp]\nlisten = \"127.0.0.1:0\"\ntls_listen = \"127.0.0.1:0\"\n"
       << smpp_extra << "\n"
       << "[store]\nurl = \"sqlite://var/smppd.db\"\n"
+      << "[http]\nlisten = \"127.0.0.1:0\"\n"
       << tail;
 }
 
