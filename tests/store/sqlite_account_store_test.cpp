@@ -225,6 +225,9 @@ TEST_F(sqlite_account_store_test, a_file_from_before_the_http_api_is_upgraded_in
   exec_raw(
       "DROP TABLE api_tokens; ALTER TABLE accounts DROP COLUMN webhook_url;"
       "ALTER TABLE accounts DROP COLUMN webhook_secret; ALTER TABLE accounts DROP COLUMN mo_url;"
+      // and schema 6 (the REST API's messages)
+      "ALTER TABLE receipts DROP COLUMN webhook_url; ALTER TABLE messages DROP COLUMN batch_id;"
+      "ALTER TABLE messages DROP COLUMN callback_url; ALTER TABLE messages DROP COLUMN userref;"
       "PRAGMA user_version = 4;");
   auto store = open();
   EXPECT_EQ(*store.find("acme"), sample("acme"));
