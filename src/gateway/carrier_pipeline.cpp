@@ -82,6 +82,9 @@ void carrier_pipeline::await_receipts(tracked& t, const core::message_record& m)
   f.source_addr_npi = m.source_addr_npi;
   f.dest_addr_ton = m.dest_addr_ton;
   f.dest_addr_npi = m.dest_addr_npi;
+  f.batch_id = m.batch_id;
+  f.callback_url = m.callback_url;
+  f.userref = m.userref;
   t.message.reset();
 }
 
@@ -102,6 +105,9 @@ std::shared_ptr<const core::message_record> carrier_pipeline::record_of(const tr
   r->source_addr_npi = f.source_addr_npi;
   r->dest_addr_ton = f.dest_addr_ton;
   r->dest_addr_npi = f.dest_addr_npi;
+  r->batch_id = f.batch_id;
+  r->callback_url = f.callback_url;
+  r->userref = f.userref;
   return r;
 }
 
@@ -528,10 +534,12 @@ void carrier_pipeline::apply_receipt(tracked& t, std::uint16_t part_index,
                                      const carrier::upstream_receipt& r,
                                      upstream::pending_reply reply) {
   if (!dlr::is_final(r.status)) {
-    // An intermediate report: passed on when the customer asked for those.
+    // An intermediate report: passed on when the customer asked for those (a webhook
+    // hears of every status).
     auto after = [reply] { reply.send(smpp::command_status::esme_rok); };
     const auto message = record_of(t);
-    if (dlr::wants_receipt(message->registered_delivery, r.status)) {
+    if (dlr::wants_receipt(message->registered_delivery, r.status) ||
+        !message->callback_url.empty()) {
       hooks_.record({t.id, r.status, r.gateway_error, clock_.now(), message, after});
     } else {
       after();

@@ -132,6 +132,10 @@ class carrier_pipeline {
     std::uint8_t source_addr_npi = 0;
     std::uint8_t dest_addr_ton = 0;
     std::uint8_t dest_addr_npi = 0;
+    // and what dlr::webhook_for reads
+    std::uint64_t batch_id = 0;
+    std::string callback_url;
+    std::string userref;
   };
   struct tracked {
     std::uint64_t id = 0;
