@@ -38,9 +38,9 @@ std::optional<std::uint64_t> parse_id(std::string_view text) {
   return v;
 }
 
+// A form never starts with '{' or '[', while `curl -d '{...}'` labels JSON as a form.
 bool looks_like_json(std::string_view content_type, std::string_view body) {
   if (content_type.find("json") != std::string_view::npos) return true;
-  if (content_type.find("x-www-form-urlencoded") != std::string_view::npos) return false;
   const auto first = body.find_first_not_of(" \t\r\n");
   return first != std::string_view::npos && (body[first] == '{' || body[first] == '[');
 }
@@ -52,7 +52,7 @@ rest_error refused(smpp::command_status status) {
     case smpp::command_status::esme_rsyserr:
       return errors::unavailable("the message store cannot take messages now; try again");
     case smpp::command_status::esme_rthrottled:
-      return errors::over_throughput(0);
+      return {429, "0x0230", "the gateway is throttling this traffic; try again later", {}};
     default:
       return {422,
               "0x0312",
@@ -193,6 +193,7 @@ void rest_api::submit(const account::account& account, std::vector<rest::sms_req
   for (std::size_t m = 0; m < messages.size(); ++m) {
     rest::message_status status{0, account.system_id, std::move(requests[m]), {}, now};
     const bool scheduled = !messages[m].empty() && messages[m][0].schedule_delivery_time;
+    if (!messages[m].empty()) status.request.priority = messages[m][0].priority;  // as capped
     for (auto& record : messages[m]) {
       record.id = deps_.next_id(now);
       record.batch_id = status.id == 0 ? record.id : status.id;

@@ -16,6 +16,7 @@ using json = nlohmann::json;
 constexpr int max_nesting = 16;
 constexpr std::size_t max_msisdn_digits = 15;
 constexpr std::size_t max_alphanumeric_sender = 11;
+constexpr std::int64_t max_sendtime = 4102444800;  // 2100-01-01T00:00:00Z
 
 constexpr std::array<std::string_view, 4> priority_names = {"BULK", "NORMAL", "URGENT",
                                                             "VERY_URGENT"};
@@ -141,7 +142,8 @@ class object_reader {
     if (key == "sendtime") {
       std::int64_t t = 0;
       if (auto e = integer(key, v, t)) return e;
-      if (t < 0) return unsupported(key, "expected Unix seconds");
+      // Up to 2100: far enough for any schedule, and no overflow in the clock's nanoseconds.
+      if (t < 0 || t > max_sendtime) return unsupported(key, "expected Unix seconds before 2100");
       out.sendtime = t;
       return std::nullopt;
     }
@@ -308,7 +310,10 @@ parse_result parse_fields(const std::vector<std::pair<std::string, std::string>>
           *index >= static_cast<std::int64_t>(max_recipients) || rest.substr(dot + 1) != "msisdn") {
         return errors::unsupported_parameter(key, "expected recipients.N.msisdn");
       }
-      indexed.emplace_back(static_cast<std::size_t>(*index), value);
+      const auto n = static_cast<std::size_t>(*index);
+      if (std::any_of(indexed.begin(), indexed.end(), [n](const auto& e) { return e.first == n; }))
+        return errors::unsupported_parameter(key, "given twice");
+      indexed.emplace_back(n, value);
     } else if (key == "recipients" || key == "msisdn") {
       std::size_t start = 0;
       while (start <= value.size()) {

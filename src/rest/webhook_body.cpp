@@ -47,8 +47,13 @@ std::string webhook_body(const core::receipt_record& r) {
     body["id"] = r.receipt_id;
     body["msisdn"] = number_or_text(r.source_addr);
     body["receiver"] = number_or_text(r.destination_addr);
-    const std::span<const std::uint8_t> payload(
-        reinterpret_cast<const std::uint8_t*>(r.text.data()), r.text.size());
+    std::span<const std::uint8_t> payload(reinterpret_cast<const std::uint8_t*>(r.text.data()),
+                                          r.text.size());
+    // A part of a concatenated MO (esm_class 0x40) starts with its UDH: not text.
+    if ((r.esm_class & 0x40) != 0 && !payload.empty() &&
+        static_cast<std::size_t>(payload[0]) + 1 <= payload.size()) {
+      payload = payload.subspan(static_cast<std::size_t>(payload[0]) + 1);
+    }
     body["message"] = text::render_for_log(r.data_coding, payload);
     body["senttime"] = unix_seconds(r.created_at);
     body["encoding"] = encoding_name(r.data_coding);

@@ -78,6 +78,7 @@ TEST(SmsRequest, WrongTypesAndUnknownFieldsAre0x0220) {
            R"({"message": "x", "recipients": [{"msisdn": "12ab"}]})",
            R"({"message": "x", "recipients": [{"msisdn": 1234567890123456}]})",
            R"({"message": "x", "recipients": [{"msisdn": 1}], "sendtime": "soon"})",
+           R"({"message": "x", "recipients": [{"msisdn": 1}], "sendtime": 99999999999999})",
            R"({"message": "x", "recipients": [{"msisdn": 1}], "validity_period": 59})",
            R"({"message": "x", "recipients": [{"msisdn": 1}], "max_parts": 0})",
            R"({"message": "x", "recipients": [{"msisdn": 1}], "encoding": "LATIN1"})",
@@ -162,6 +163,11 @@ TEST(SmsRequest, FormCommaListOfRecipients) {
   EXPECT_EQ(failed(parse_fields({{"message", "x"}, {"recipients", "4511,4511"}})).code, "0x0310");
   EXPECT_EQ(failed(parse_fields({{"message", "x"}})).code, "0x0222");
   EXPECT_EQ(failed(parse_fields({{"message", "x"}, {"recipients.a.msisdn", "1"}})).code, "0x0220");
+  EXPECT_EQ(
+      failed(parse_fields(
+                 {{"message", "x"}, {"recipients.0.msisdn", "1"}, {"recipients.0.msisdn", "2"}}))
+          .code,
+      "0x0220");
 }
 
 TEST(SmsRequest, MalformedPercentEscapes) {
