@@ -879,6 +879,39 @@ class Test6FoundBugs(unittest.TestCase):
             smppd.close()
 
 
+class Test7Https(unittest.TestCase):
+    """[http] tls_cert/tls_key: the same API over HTTPS, checked by curl against the
+    certificate (a CA file: no -k), and plain HTTP on that port gets no answer."""
+
+    def test_rest_over_https(self):
+        smppd = Smppd(BINARY, http_extra='tls_cert = "cert.pem"\ntls_key = "key.pem"\n',
+                      tail=SIMULATOR)
+        try:
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                            "ec_paramgen_curve:P-256", "-nodes", "-days", "1",
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-keyout", os.path.join(smppd.dir, "key.pem"),
+                            "-out", os.path.join(smppd.dir, "cert.pem")],
+                           check=True, capture_output=True, timeout=30)
+            smppd.add_account("acc", "pw1")
+            token = smppd.add_token("acc")
+            smppd.start()
+            url = "https" + smppd.http[len("http"):] + "/rest/mtsms"
+            r = subprocess.run(["curl", "-s", "--cacert", os.path.join(smppd.dir, "cert.pem"),
+                                "-u", token + ":", "-H", "Content-Type: application/json",
+                                "-d", '{"message": "tls", "recipients": [{"msisdn": 4512345678}]}',
+                                "-w", "\n%{http_code}", url],
+                               capture_output=True, text=True, timeout=30)
+            body, status = r.stdout.rsplit("\n", 1)
+            self.assertEqual(status, "200", r.stdout + r.stderr)
+            self.assertEqual(len(json.loads(body)["ids"]), 1)
+            with self.assertRaises(requests.RequestException):
+                requests.get(smppd.http + "/healthz", timeout=3)
+            self.assertIsNone(smppd.process.poll())
+        finally:
+            smppd.close()
+
+
 def main():
     global BINARY
     if len(sys.argv) < 2:
