@@ -6,6 +6,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "common/hex.hpp"
+
 namespace smppd::account {
 namespace {
 
@@ -16,17 +18,6 @@ std::array<unsigned char, N> random_bytes() {
     throw std::runtime_error("no random bytes");
   }
   return bytes;
-}
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0xF]);
-  }
-  return out;
 }
 
 // RFC 4648 section 5: '+' and '/' become '-' and '_'; the padding is dropped.

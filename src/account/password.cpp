@@ -9,23 +9,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/hex.hpp"
+
 namespace smppd::account {
 namespace {
 
 constexpr std::size_t salt_bytes = 16;
 constexpr std::size_t hash_bytes = 32;
 constexpr std::uint64_t scrypt_max_memory = 256u * 1024 * 1024;
-
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out.push_back(digits[data[i] >> 4]);
-    out.push_back(digits[data[i] & 0xF]);
-  }
-  return out;
-}
 
 bool from_hex(std::string_view hex, std::vector<unsigned char>& out) {
   if (hex.size() % 2 != 0) return false;

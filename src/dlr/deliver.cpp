@@ -32,6 +32,20 @@ std::string reference_text(std::span<const std::uint8_t> user_message_reference)
   return out;
 }
 
+namespace {
+
+// A report goes back the way the message came: from its destination to its source.
+void address_back(const core::message_record& message, core::receipt_record& r) {
+  r.source_addr_ton = message.dest_addr_ton;
+  r.source_addr_npi = message.dest_addr_npi;
+  r.source_addr = message.destination_addr;
+  r.dest_addr_ton = message.source_addr_ton;
+  r.dest_addr_npi = message.source_addr_npi;
+  r.destination_addr = message.source_addr;
+}
+
+}  // namespace
+
 std::optional<core::receipt_record> receipt_for(const core::message_record& message,
                                                 receipt_status status, std::uint32_t error,
                                                 wall_time done_at) {
@@ -43,12 +57,7 @@ std::optional<core::receipt_record> receipt_for(const core::message_record& mess
                                error, reference_text(message.user_message_reference)));
   r.message_state = dlr::message_state(status);
   r.network_error = error;
-  r.source_addr_ton = message.dest_addr_ton;
-  r.source_addr_npi = message.dest_addr_npi;
-  r.source_addr = message.destination_addr;
-  r.dest_addr_ton = message.source_addr_ton;
-  r.dest_addr_npi = message.source_addr_npi;
-  r.destination_addr = message.source_addr;
+  address_back(message, r);
   r.user_message_reference = message.user_message_reference;
   r.created_at = done_at;
   return r;
@@ -88,12 +97,7 @@ std::optional<core::receipt_record> webhook_for(const core::message_record& mess
   r.text = std::string(webhook_status(status));
   r.message_state = dlr::message_state(status);
   r.network_error = error;
-  r.source_addr_ton = message.dest_addr_ton;
-  r.source_addr_npi = message.dest_addr_npi;
-  r.source_addr = message.destination_addr;
-  r.dest_addr_ton = message.source_addr_ton;
-  r.dest_addr_npi = message.source_addr_npi;
-  r.destination_addr = message.source_addr;
+  address_back(message, r);
   r.user_message_reference.assign(message.userref.begin(), message.userref.end());
   r.created_at = done_at;
   r.webhook_url = message.callback_url;

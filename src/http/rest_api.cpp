@@ -106,6 +106,15 @@ std::optional<account::account> rest_api::authenticate(std::string_view token) {
   return cached_account(system_id);
 }
 
+std::variant<account::account, http_reply> rest_api::authorize(std::string_view token) {
+  try {
+    if (auto account = authenticate(token)) return std::move(*account);
+    return error(errors::invalid_token());
+  } catch (const std::exception& e) {
+    return error(errors::unavailable(std::string("accounts cannot be read: ") + e.what()));
+  }
+}
+
 std::string rest_api::mo_url(std::string_view system_id) {
   const auto a = cached_account(system_id);
   return a ? a->mo_url : std::string();
@@ -118,15 +127,9 @@ std::string rest_api::webhook_secret(std::string_view system_id) {
 
 void rest_api::send(std::string_view token, std::string_view content_type, std::string_view body,
                     query_fields fields, reply_fn reply) {
-  std::optional<account::account> account;
-  try {
-    account = authenticate(token);
-  } catch (const std::exception& e) {
-    reply(error(errors::unavailable(std::string("accounts cannot be read: ") + e.what())));
-    return;
-  }
-  if (!account) {
-    reply(error(errors::invalid_token()));
+  auto account = authorize(token);
+  if (auto* refused = std::get_if<http_reply>(&account)) {
+    reply(std::move(*refused));
     return;
   }
   if (body.size() > max_body_bytes) {
@@ -151,7 +154,8 @@ void rest_api::send(std::string_view token, std::string_view content_type, std::
     reply(error(*e));
     return;
   }
-  submit(*account, std::move(std::get<std::vector<rest::sms_request>>(parsed)), std::move(reply));
+  submit(std::get<account::account>(account),
+         std::move(std::get<std::vector<rest::sms_request>>(parsed)), std::move(reply));
 }
 
 void rest_api::submit(const account::account& account, std::vector<rest::sms_request> requests,
@@ -235,36 +239,25 @@ void rest_api::submit(const account::account& account, std::vector<rest::sms_req
 }
 
 http_reply rest_api::status(std::string_view token, std::string_view id_text) {
-  std::optional<account::account> account;
-  try {
-    account = authenticate(token);
-  } catch (const std::exception& e) {
-    return error(errors::unavailable(std::string("accounts cannot be read: ") + e.what()));
-  }
-  if (!account) return error(errors::invalid_token());
+  auto account = authorize(token);
+  if (auto* refused = std::get_if<http_reply>(&account)) return std::move(*refused);
   const auto id = parse_id(id_text);
   const auto found = id ? book_.find(*id) : std::nullopt;
-  if (!found || found->system_id != account->system_id)
+  if (!found || found->system_id != std::get<account::account>(account).system_id)
     return error(errors::not_found(std::string(id_text)));
   return {200, rest::status_book::to_json(*found)};
 }
 
 void rest_api::remove(std::string_view token, std::string_view id_text, reply_fn reply) {
-  std::optional<account::account> account;
-  try {
-    account = authenticate(token);
-  } catch (const std::exception& e) {
-    reply(error(errors::unavailable(std::string("accounts cannot be read: ") + e.what())));
-    return;
-  }
-  if (!account) {
-    reply(error(errors::invalid_token()));
+  auto account = authorize(token);
+  if (auto* refused = std::get_if<http_reply>(&account)) {
+    reply(std::move(*refused));
     return;
   }
   const auto id = parse_id(id_text);
   const auto found = id ? book_.find(*id) : std::nullopt;
   const rest_error gone{410, "0x0410", "not a scheduled message that has not been sent", {}};
-  if (!found || found->system_id != account->system_id) {
+  if (!found || found->system_id != std::get<account::account>(account).system_id) {
     reply(error(gone));
     return;
   }

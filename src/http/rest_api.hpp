@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "account/account.hpp"
@@ -76,6 +77,8 @@ class rest_api {
 
  private:
   std::optional<account::account> authenticate(std::string_view token);
+  // The token's account, or the reply refusing it (401, or 503 when accounts cannot be read).
+  std::variant<account::account, http_reply> authorize(std::string_view token);
   std::optional<account::account> cached_account(std::string_view system_id);
   void submit(const account::account& account, std::vector<rest::sms_request> requests,
               reply_fn reply);
