@@ -136,6 +136,8 @@ void cluster_node::step(bool notified_all, const std::vector<std::string>& notif
     pending_release_.insert(pending_release_.end(), unattended.begin(), unattended.end());
     store_.release(pending_release_);
     pending_release_.clear();
+    // Webhooks of a node that left or died: any node posts them.
+    engine_->take_receipts(store_.claim_webhooks(settings_.max_claim));
     {
       std::lock_guard lock(hook_mutex_);
       if (tick_hook_) tick_hook_();

@@ -116,7 +116,8 @@ TEST_F(pg_account_store_test, a_database_from_before_the_http_api_is_upgraded_in
     connection db(pg.url());
     db.exec_script(
         "DROP TABLE api_tokens; ALTER TABLE accounts DROP COLUMN webhook_url, "
-        "DROP COLUMN webhook_secret, DROP COLUMN mo_url; UPDATE smppd_schema SET version = 1;");
+        "DROP COLUMN webhook_secret, DROP COLUMN mo_url; ALTER TABLE receipts DROP COLUMN webhook;"
+        "UPDATE smppd_schema SET version = 1;");
   }
   pg_account_store store(pg.url());
   EXPECT_EQ(connection(pg.url()).exec("SELECT version FROM smppd_schema").integer(0, 0),

@@ -194,6 +194,27 @@ TEST_F(pg_store_test, a_stopped_node_is_taken_over_once_with_its_messages_and_re
   EXPECT_EQ(node2.claim("acme", 10).size(), 1u);         // 2's receipt is anyone's after leave
 }
 
+// Webhooks have no receiver session: a node that left hands them to any live node, which
+// claims them whatever accounts it serves.
+TEST_F(pg_store_test, webhooks_of_a_node_that_left_are_claimed_by_any_node) {
+  cluster_store node1(pg.url(), identity(1), 1s);
+  cluster_store node2(pg.url(), identity(2), 1s);
+  ASSERT_EQ(node1.join(), join_result::joined);
+  ASSERT_EQ(node2.join(), join_result::joined);
+  auto store = open(1);
+  auto hook = receipt(7);
+  hook.webhook_url = "http://hooks.example/status";
+  write_sync(*store, steps_of({message_accepted{message(7)}, message_accepted{message(8)},
+                               mo_received{hook, true}, finished(8, true, true)}));
+  EXPECT_TRUE(node2.claim_webhooks(10).empty());  // node 1's while it is here
+  node1.leave();
+  const auto claimed = node2.claim_webhooks(10);
+  ASSERT_EQ(claimed.size(), 1u);  // the webhook, not the receipt of 8
+  EXPECT_EQ(claimed[0].webhook_url, "http://hooks.example/status");
+  EXPECT_EQ(claimed[0].message_id, 7u);
+  EXPECT_TRUE(node2.claim_webhooks(10).empty());  // once
+}
+
 TEST_F(pg_store_test, a_silent_node_is_gone_after_dead_after_and_its_id_is_free_again) {
   cluster_store node1(pg.url(), identity(1, "other-host"), 1s);
   cluster_store node2(pg.url(), identity(2), 1s);

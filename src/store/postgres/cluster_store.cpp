@@ -139,11 +139,22 @@ std::optional<takeover> cluster_store::take_over(int node) {
 
 std::vector<core::receipt_record> cluster_store::claim(std::string_view system_id,
                                                        std::size_t limit) {
-  auto r = db().exec(
+  return claimed(db().exec(
       "UPDATE receipts SET claimed_by = $1 WHERE receipt_id IN ("
       "SELECT receipt_id FROM receipts WHERE system_id = $2 AND claimed_by IS NULL "
       "ORDER BY receipt_id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING record",
-      {number(me_.id), std::string(system_id), number(static_cast<std::int64_t>(limit))}, true);
+      {number(me_.id), std::string(system_id), number(static_cast<std::int64_t>(limit))}, true));
+}
+
+std::vector<core::receipt_record> cluster_store::claim_webhooks(std::size_t limit) {
+  return claimed(
+      db().exec("UPDATE receipts SET claimed_by = $1 WHERE receipt_id IN ("
+                "SELECT receipt_id FROM receipts WHERE webhook AND claimed_by IS NULL "
+                "ORDER BY receipt_id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING record",
+                {number(me_.id), number(static_cast<std::int64_t>(limit))}, true));
+}
+
+std::vector<core::receipt_record> cluster_store::claimed(const result& r) {
   std::vector<core::receipt_record> out;
   out.reserve(static_cast<std::size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) {

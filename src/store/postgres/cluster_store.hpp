@@ -58,6 +58,9 @@ class cluster_store {
 
   // Up to `limit` unclaimed receipts of the account, now claimed by this node, oldest first.
   std::vector<core::receipt_record> claim(std::string_view system_id, std::size_t limit);
+  // Up to `limit` unclaimed webhooks of any account (released by a node that left or died),
+  // now this node's to post, oldest first.
+  std::vector<core::receipt_record> claim_webhooks(std::size_t limit);
   // Gives receipts back for any node to claim (this node has no receiver of their account).
   void release(const std::vector<std::uint64_t>& receipt_ids);
   // The cap and retention over the whole cluster: drops the oldest receipts of accounts
@@ -75,6 +78,8 @@ class cluster_store {
 
  private:
   connection& db();
+  // The records of receipts just claimed, oldest first.
+  static std::vector<core::receipt_record> claimed(const result& r);
   std::string url_;
   node_identity me_;
   std::chrono::seconds dead_after_;

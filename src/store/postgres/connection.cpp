@@ -117,6 +117,12 @@ void copy_rows::begin_row(std::int16_t fields) {
 }
 
 // Every field is its length, then its value.
+void copy_rows::boolean(bool v) {
+  put32(1);
+  const char octet = v ? 1 : 0;
+  raw(&octet, 1);
+}
+
 void copy_rows::int16(std::int16_t v) {
   put32(2);
   put16(static_cast<std::uint16_t>(v));

@@ -53,6 +53,7 @@ class copy_rows {
  public:
   copy_rows();
   void begin_row(std::int16_t fields);
+  void boolean(bool v);
   void int16(std::int16_t v);
   void int32(std::int32_t v);
   void int64(std::int64_t v);

@@ -299,7 +299,7 @@ void pg_message_store::run_batch(writer& w, std::vector<request>& batch) {
       if (it == receipts.end()) continue;
       const receipt_record& r = *it->second.receipt;
       const auto record = encode_receipt(encoder, r);
-      rows.begin_row(5);
+      rows.begin_row(6);
       rows.int64(static_cast<std::int64_t>(r.receipt_id));
       rows.text(r.system_id);
       if (it->second.deliver_here) {
@@ -310,9 +310,10 @@ void pg_message_store::run_batch(writer& w, std::vector<request>& batch) {
       }
       rows.int64(unix_ms(r.created_at));
       rows.octets(record.data(), record.size());
+      rows.boolean(r.is_webhook());
     }
     if (rows.rows() > 0) {
-      db.copy_in("receipts (receipt_id, system_id, claimed_by, created_at, record)", rows);
+      db.copy_in("receipts (receipt_id, system_id, claimed_by, created_at, record, webhook)", rows);
     }
   }
   if (!acknowledged.empty()) {

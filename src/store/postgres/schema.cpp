@@ -11,7 +11,7 @@ namespace {
 // Messages and receipts keep their whole record as one bytea (the journal's encoding of a
 // single step, store/journal): the columns beside it are only what is searched or updated.
 // Messages leave the table when final; receipts when acknowledged.
-constexpr std::array<std::string_view, 2> steps = {
+constexpr std::array<std::string_view, schema_version> steps = {
     R"sql(
 CREATE TABLE accounts (
   system_id text PRIMARY KEY,
@@ -81,6 +81,12 @@ CREATE TABLE api_tokens (
 );
 CREATE UNIQUE INDEX api_tokens_by_hash ON api_tokens (hash);
 CREATE INDEX api_tokens_by_account ON api_tokens (system_id, created_at);
+)sql",
+    // 3: webhooks (issue 10) wait in the receipts' table; those released by a node that left
+    // or died are claimed by any live node, whatever receivers it has.
+    R"sql(
+ALTER TABLE receipts ADD COLUMN webhook boolean NOT NULL DEFAULT false;
+CREATE INDEX receipts_webhooks_unclaimed ON receipts (receipt_id) WHERE claimed_by IS NULL AND webhook;
 )sql",
 };
 

@@ -6,7 +6,7 @@
 
 namespace smppd::store::postgres {
 
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 
 // Brings the schema up to schema_version; throws pg_error, or when the database holds a
 // newer schema than this binary knows.
