@@ -98,7 +98,10 @@ std::optional<core::receipt_record> webhook_for(const core::message_record& mess
   r.message_state = dlr::message_state(status);
   r.network_error = error;
   address_back(message, r);
-  r.user_message_reference.assign(message.userref.begin(), message.userref.end());
+  // A REST userref, else an SMPP message's user_message_reference as its receipt shows it.
+  const std::string userref =
+      !message.userref.empty() ? message.userref : reference_text(message.user_message_reference);
+  r.user_message_reference.assign(userref.begin(), userref.end());
   r.created_at = done_at;
   r.webhook_url = message.callback_url;
   return r;

@@ -4,6 +4,7 @@
 
 #include "text/codec.hpp"
 #include "text/data_coding.hpp"
+#include "text/udh.hpp"
 
 namespace smppd::rest {
 namespace {
@@ -49,10 +50,9 @@ std::string webhook_body(const core::receipt_record& r) {
     body["receiver"] = number_or_text(r.destination_addr);
     std::span<const std::uint8_t> payload(reinterpret_cast<const std::uint8_t*>(r.text.data()),
                                           r.text.size());
-    // A part of a concatenated MO (esm_class 0x40) starts with its UDH: not text.
-    if ((r.esm_class & 0x40) != 0 && !payload.empty() &&
-        static_cast<std::size_t>(payload[0]) + 1 <= payload.size()) {
-      payload = payload.subspan(static_cast<std::size_t>(payload[0]) + 1);
+    // A part of a concatenated MO (UDHI, esm_class 0x40) starts with its UDH: not text.
+    if ((r.esm_class & 0x40) != 0) {
+      if (const auto udh = text::parse_udh(payload)) payload = payload.subspan(udh->length);
     }
     body["message"] = text::render_for_log(r.data_coding, payload);
     body["senttime"] = unix_seconds(r.created_at);

@@ -49,6 +49,31 @@ TEST(WebhookBody, NoCallbackNoWebhookAndNullsWhenFine) {
   EXPECT_TRUE(body["userref"].is_null());
 }
 
+TEST(WebhookBody, AnSmppMessagesReferenceIsItsUserref) {
+  core::message_record m;
+  m.id = 5;
+  m.destination_addr = "4511";
+  m.callback_url = "http://x";
+  m.user_message_reference = {0x00, 0x07};  // a 2-octet integer, as its receipt prints it
+  const auto body =
+      json::parse(webhook_body(*dlr::webhook_for(m, dlr::receipt_status::delivrd, 0, {})));
+  EXPECT_EQ(body["userref"], "7");
+}
+
+TEST(WebhookBody, AConcatenatedMoPartIsPostedWithoutItsHeader) {
+  core::receipt_record mo;
+  mo.esm_class = 0x40;
+  mo.data_coding = 8;
+  mo.source_addr = "4511";
+  mo.destination_addr = "1919";
+  mo.webhook_url = "http://x/mo";
+  // UDH 05 00 03 ref total seq, then "Hi" in UCS-2.
+  mo.text = std::string("\x05\x00\x03\x2A\x02\x01\x00H\x00i", 10);
+  const auto body = json::parse(webhook_body(mo));
+  EXPECT_EQ(body["message"], "Hi");
+  EXPECT_EQ(body["encoding"], "UCS2");
+}
+
 TEST(WebhookBody, Mo) {
   core::receipt_record mo;
   mo.receipt_id = 9;
