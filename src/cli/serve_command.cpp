@@ -11,6 +11,7 @@
 #include "account/password.hpp"
 #include "cli/command.hpp"
 #include "cli/open_store.hpp"
+#include "cli/serve_metrics.hpp"
 #include "cluster/cluster_node.hpp"
 #include "common/version.hpp"
 #include "config/config.hpp"
@@ -155,7 +156,11 @@ int run_serve(const command_context& context, serve_options options) {
     http::http_settings web{cfg.http.listen, cfg.http.tls_cert, cfg.http.tls_key, cfg.http.threads};
     if (web.tls_cert.empty() != web.tls_key.empty())
       throw config::config_error("http.tls_cert and http.tls_key: set both or neither");
-    std::optional<http::http_server> http_front(std::in_place, web, api, log);
+    std::optional<http::http_server> http_front;
+    http::operations_hooks operations{
+        [&] { return http::render_metrics(collect_metrics(front, engine, outbox, *http_front)); },
+        [&] { return front.listening() && engine.store_healthy(); }};
+    http_front.emplace(web, api, operations, log);
     try {
       front.also_listening("http", http_front->start());
     } catch (const config::config_error& e) {

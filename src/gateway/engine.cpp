@@ -126,22 +126,24 @@ void engine::accept(core::message_record record, std::function<void(smpp::comman
       static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
   std::vector<core::message_step> steps;
   steps.emplace_back(core::message_accepted{std::move(record)});
-  store_.write(std::move(steps),
-               [this, done = std::move(done)](std::span<const core::step_result> results,
-                                              std::span<core::message_step> written) {
-                 const auto ec = results.front().ec;
-                 note_store_result(ec, "append");
-                 if (ec) {
-                   counters_.refused.fetch_add(1, std::memory_order_relaxed);
-                   done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
-                                               : smpp::command_status::esme_rsyserr);
-                   return;
-                 }
-                 counters_.accepted.fetch_add(1, std::memory_order_relaxed);
-                 auto& message = std::get<core::message_accepted>(written.front()).message;
-                 hand_over([&](inbox& in) { in.messages.push_back(std::move(message)); });
-                 done(smpp::command_status::esme_rok);
-               });
+  store_.write(
+      std::move(steps),
+      [this, done = std::move(done), since = std::chrono::steady_clock::now()](
+          std::span<const core::step_result> results, std::span<core::message_step> written) {
+        commit_latency_.add(std::chrono::steady_clock::now() - since);
+        const auto ec = results.front().ec;
+        note_store_result(ec, "append");
+        if (ec) {
+          counters_.refused.fetch_add(1, std::memory_order_relaxed);
+          done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
+                                      : smpp::command_status::esme_rsyserr);
+          return;
+        }
+        counters_.accepted.fetch_add(1, std::memory_order_relaxed);
+        auto& message = std::get<core::message_accepted>(written.front()).message;
+        hand_over([&](inbox& in) { in.messages.push_back(std::move(message)); });
+        done(smpp::command_status::esme_rok);
+      });
 }
 
 void engine::attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,
@@ -283,6 +285,13 @@ engine::carrier_state engine::carriers() {
   return result.get_future().get();
 }
 
+std::array<std::uint64_t, 9> engine::final_by_state() const {
+  std::array<std::uint64_t, 9> out{};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = final_by_state_[i].load(std::memory_order_relaxed);
+  return out;
+}
+
 std::size_t engine::pending_receipts() {
   std::lock_guard lock(receipts_mutex_);
   return dispatcher_.pending();
@@ -422,7 +431,13 @@ void engine::write_outcomes() {
           in.failed.push_back(std::move(outcomes[i]));
           continue;
         }
-        if (outcomes[i].is_final()) ++final_outcomes;
+        if (outcomes[i].is_final()) {
+          ++final_outcomes;
+          const auto state =
+              static_cast<std::size_t>(carrier::to_message_state(outcomes[i].status));
+          if (state < final_by_state_.size())
+            final_by_state_[state].fetch_add(1, std::memory_order_relaxed);
+        }
         if (outcomes[i].after_durable)
           in.after_durable.push_back(std::move(outcomes[i].after_durable));
         auto& step = std::get<core::message_finished>(written[i]);

@@ -19,6 +19,7 @@
 
 #include <spdlog/logger.h>
 
+#include <array>
 #include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
@@ -33,6 +34,7 @@
 
 #include "carrier/scheduler.hpp"
 #include "carrier/simulator.hpp"
+#include "common/latency_histogram.hpp"
 #include "common/log_limiter.hpp"
 #include "config/config.hpp"
 #include "core/message_sink.hpp"
@@ -168,6 +170,10 @@ class engine final : public core::message_sink, public core::receipt_source {
   };
   carrier_state carriers();
   std::size_t pending_receipts();  // unacknowledged, all accounts
+  // For /metrics and /readyz, from any thread.
+  std::array<std::uint64_t, 9> final_by_state() const;  // by core::message_state
+  latency_histogram::snapshot commit_latency() const { return commit_latency_.read(); }
+  bool store_healthy() const { return !store_failing_.load(std::memory_order_relaxed); }
 
  private:
   // Work handed to the engine thread by other threads.
@@ -242,6 +248,9 @@ class engine final : public core::message_sink, public core::receipt_source {
   std::unordered_map<std::uint64_t, std::weak_ptr<core::receipt_target>> targets_;
 
   std::atomic<bool> store_failing_{false};
+  // From a message's write to its completion: what a client waits for its ESME_ROK.
+  latency_histogram commit_latency_;
+  std::array<std::atomic<std::uint64_t>, 9> final_by_state_{};
   std::atomic<bool> delivering_{true};
   struct atomic_counters {
     std::atomic<std::uint64_t> accepted{0}, refused{0}, final_outcomes{0}, receipts_queued{0},

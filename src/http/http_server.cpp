@@ -58,6 +58,41 @@ const char* reason(int status) {
   }
 }
 
+// Requests by route and status, counted without a lock: a fixed table of atomics.
+enum class route : std::uint8_t { send, status, remove, healthz, readyz, metrics, other };
+constexpr const char* route_names[] = {"mtsms_send", "mtsms_status", "mtsms_delete", "healthz",
+                                       "readyz",     "metrics",      "other"};
+constexpr int counted_statuses[] = {200, 204, 400, 401, 404, 410, 413, 422, 429, 500, 503};
+constexpr std::size_t route_count_ = std::size(route_names);
+constexpr std::size_t status_count_ = std::size(counted_statuses) + 1;  // + any other
+
+class request_counts {
+ public:
+  void add(route r, int status) {
+    std::size_t column = std::size(counted_statuses);
+    for (std::size_t i = 0; i < std::size(counted_statuses); ++i) {
+      if (counted_statuses[i] == status) column = i;
+    }
+    counts_[static_cast<std::size_t>(r) * status_count_ + column].fetch_add(
+        1, std::memory_order_relaxed);
+  }
+  std::vector<route_count> read() const {
+    std::vector<route_count> out;
+    for (std::size_t r = 0; r < route_count_; ++r) {
+      for (std::size_t c = 0; c < status_count_; ++c) {
+        const auto n = counts_[r * status_count_ + c].load(std::memory_order_relaxed);
+        if (n == 0) continue;
+        out.push_back(
+            {route_names[r], c < std::size(counted_statuses) ? counted_statuses[c] : 0, n});
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, route_count_ * status_count_> counts_{};
+};
+
 void respond(const restinio::request_handle_t& req, const http_reply& r) {
   auto response = req->create_response(restinio::http_status_line_t{
       restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason(r.status)});
@@ -95,16 +130,24 @@ query_fields query_of(const restinio::request_handle_t& req) {
   return fields ? std::move(*fields) : query_fields{};
 }
 
-std::unique_ptr<router_t> make_router(rest_api& api) {
+std::unique_ptr<router_t> make_router(rest_api& api, const operations_hooks& ops,
+                                      request_counts& counts) {
   auto router = std::make_unique<router_t>();
-  auto send = [&api](const restinio::request_handle_t& req, auto) {
+  // Answers and counts: a reply may come from another thread, after the handler returned.
+  auto answer = [&counts](route r) {
+    return [&counts, r](const restinio::request_handle_t& req, const http_reply& reply) {
+      counts.add(r, reply.status);
+      respond(req, reply);
+    };
+  };
+  auto send = [&api, done = answer(route::send)](const restinio::request_handle_t& req, auto) {
     auto query = query_of(req);
     const auto token = token_of(req, query);
     const auto type = req->header().opt_value_of(restinio::http_field::content_type);
     const std::string_view content_type =
         type ? std::string_view(type->data(), type->size()) : std::string_view{};
     api.send(token, content_type, std::string_view(req->body().data(), req->body().size()),
-             std::move(query), [req](http_reply r) { respond(req, r); });
+             std::move(query), [req, done](http_reply r) { done(req, r); });
     return restinio::request_accepted();
   };
   router->http_post("/rest/mtsms", send);
@@ -126,23 +169,41 @@ std::unique_ptr<router_t> make_router(rest_api& api) {
                                    [req](http_reply r) { respond(req, r); });
                         return restinio::request_accepted();
                       });
-  router->http_get("/healthz", [](const restinio::request_handle_t& req, auto) {
-    respond(req, {200, R"({"status":"ok"})"});
+  router->http_get("/healthz",
+                   [done = answer(route::healthz)](const restinio::request_handle_t& req, auto) {
+                     done(req, {200, R"({"status":"ok"})"});
+                     return restinio::request_accepted();
+                   });
+  router->http_get("/readyz", [&ops, &counts](const restinio::request_handle_t& req, auto) {
+    const bool ready = !ops.ready || ops.ready();
+    counts.add(route::readyz, ready ? 200 : 503);
+    respond(req, ready ? http_reply{200, R"({"status":"ready"})"}
+                       : http_reply{503, R"({"status":"not ready"})"});
     return restinio::request_accepted();
   });
-  router->non_matched_request_handler([&api](const restinio::request_handle_t& req) {
-    respond(req, api.error({404, "0x0404", "no such resource", {}}));
+  router->http_get("/metrics", [&ops, &counts](const restinio::request_handle_t& req, auto) {
+    counts.add(route::metrics, 200);
+    req->create_response()
+        .append_header(restinio::http_field::content_type, "text/plain; version=0.0.4")
+        .set_body(ops.metrics ? ops.metrics() : std::string())
+        .done();
     return restinio::request_accepted();
   });
+  router->non_matched_request_handler(
+      [&api, done = answer(route::other)](const restinio::request_handle_t& req) {
+        done(req, api.error({404, "0x0404", "no such resource", {}}));
+        return restinio::request_accepted();
+      });
   return router;
 }
 
 template <class Traits>
-auto base_settings(const http_settings& s, rest_api& api, std::string& bound) {
+auto base_settings(const http_settings& s, rest_api& api, const operations_hooks& ops,
+                   request_counts& counts, std::string& bound) {
   restinio::server_settings_t<Traits> out;
   out.address(s.listen.host)
       .port(s.listen.port)
-      .request_handler(make_router(api))
+      .request_handler(make_router(api, ops, counts))
       .read_next_http_message_timelimit(s.read_timeout)
       .handle_request_timeout(s.handle_timeout)
       .write_http_response_timelimit(s.write_timeout)
@@ -161,19 +222,25 @@ auto base_settings(const http_settings& s, rest_api& api, std::string& bound) {
 struct http_server::impl {
   http_settings settings;
   rest_api& api;
+  operations_hooks operations;
   std::shared_ptr<spdlog::logger> log;
+  request_counts counts;
   asio::io_context io;
   std::unique_ptr<restinio::http_server_t<plain_traits>> plain;
   std::unique_ptr<restinio::http_server_t<tls_traits>> tls;
   std::vector<std::thread> threads;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
 
-  impl(http_settings s, rest_api& a, std::shared_ptr<spdlog::logger> l)
-      : settings(std::move(s)), api(a), log(std::move(l)) {}
+  impl(http_settings s, rest_api& a, operations_hooks o, std::shared_ptr<spdlog::logger> l)
+      : settings(std::move(s)), api(a), operations(std::move(o)), log(std::move(l)) {}
 };
 
-http_server::http_server(http_settings settings, rest_api& api, std::shared_ptr<spdlog::logger> log)
-    : impl_(std::make_unique<impl>(std::move(settings), api, std::move(log))) {}
+http_server::http_server(http_settings settings, rest_api& api, operations_hooks operations,
+                         std::shared_ptr<spdlog::logger> log)
+    : impl_(std::make_unique<impl>(std::move(settings), api, std::move(operations),
+                                   std::move(log))) {}
+
+std::vector<route_count> http_server::requests() const { return impl_->counts.read(); }
 
 http_server::~http_server() { stop(); }
 
@@ -189,14 +256,14 @@ std::string http_server::start() {
                           asio::ssl::context::no_tlsv1_1);
       context.use_certificate_chain_file(m.settings.tls_cert.string());
       context.use_private_key_file(m.settings.tls_key.string(), asio::ssl::context::pem);
-      auto s = base_settings<tls_traits>(m.settings, m.api, bound);
+      auto s = base_settings<tls_traits>(m.settings, m.api, m.operations, m.counts, bound);
       s.tls_context(std::move(context));
       m.tls = std::make_unique<restinio::http_server_t<tls_traits>>(
           restinio::external_io_context(m.io), std::move(s));
     } else {
       m.plain = std::make_unique<restinio::http_server_t<plain_traits>>(
           restinio::external_io_context(m.io),
-          base_settings<plain_traits>(m.settings, m.api, bound));
+          base_settings<plain_traits>(m.settings, m.api, m.operations, m.counts, bound));
     }
   } catch (const std::exception& e) {
     throw config::config_error(std::string("http.tls_cert/http.tls_key: ") + e.what());

@@ -6,15 +6,31 @@
 #include <spdlog/logger.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 
 namespace smppd::http {
 
 class rest_api;
+
+// What the operations routes ask the rest of the process (cli/serve provides them).
+struct operations_hooks {
+  std::function<std::string()> metrics;  // the /metrics page
+  std::function<bool()> ready;           // /readyz: listening and the store answers
+};
+
+// Requests served, by route and status (for /metrics).
+struct route_count {
+  std::string route;
+  int status = 0;
+  std::uint64_t count = 0;
+};
 
 struct http_settings {
   config::endpoint listen;
@@ -31,7 +47,8 @@ struct http_settings {
 
 class http_server {
  public:
-  http_server(http_settings settings, rest_api& api, std::shared_ptr<spdlog::logger> log);
+  http_server(http_settings settings, rest_api& api, operations_hooks operations,
+              std::shared_ptr<spdlog::logger> log);
   http_server(const http_server&) = delete;
   http_server& operator=(const http_server&) = delete;
   ~http_server();
@@ -41,6 +58,8 @@ class http_server {
   std::string start();
   // Closes the listener and every connection, then joins the threads.
   void stop();
+
+  std::vector<route_count> requests() const;
 
  private:
   struct impl;

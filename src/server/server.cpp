@@ -128,6 +128,7 @@ void server::listen() {
     tls_.emplace(open_acceptor(*io_[0], *config_.smpp.tls_listen, "smpp.tls_listen"));
   }
   write_listening_file();
+  listening_ = true;
 }
 
 void server::write_listening_file() {
@@ -219,6 +220,7 @@ void server::run() {
 }
 
 void server::shutdown() {
+  listening_ = false;  // /readyz: a load balancer stops sending here first
   std::error_code ignored;
   plain_->close(ignored);
   if (tls_) tls_->close(ignored);

@@ -4,10 +4,12 @@
 // checks, and the graceful shutdown of the contract (SIGTERM: stop accepting, unbind every
 // session, wait up to 5 s, exit).
 
+#include <array>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ssl/context.hpp>
 #include <asio/thread_pool.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -35,6 +37,15 @@ class server {
 
   // Message ids of this node, for other fronts (REST) beside the SMPP sessions.
   std::uint64_t next_message_id(wall_time now) { return gate_.next_message_id(now); }
+  // For /metrics (any thread): bound sessions by bind_kind, refused binds and submit_sm
+  // answers by status.
+  std::array<std::int64_t, 3> bound_sessions() const {
+    return {context_.bound[0].load(), context_.bound[1].load(), context_.bound[2].load()};
+  }
+  const status_tally& binds_refused() const { return context_.binds_refused; }
+  const status_tally& submits() const { return gate_.submits(); }
+  // True from listen() until shutdown begins (for /readyz).
+  bool listening() const { return listening_.load(std::memory_order_relaxed); }
   // Another front's bound address, written into listening.json under `name` by listen().
   void also_listening(std::string name, std::string address) {
     other_listeners_.emplace_back(std::move(name), std::move(address));
@@ -69,6 +80,7 @@ class server {
   std::optional<asio::ip::tcp::acceptor> tls_;
   std::optional<asio::ssl::context> tls_context_;
   std::vector<std::pair<std::string, std::string>> other_listeners_;
+  std::atomic<bool> listening_{false};
 };
 
 }  // namespace smppd::server

@@ -4,6 +4,7 @@
 
 #include <spdlog/logger.h>
 
+#include <array>
 #include <asio/thread_pool.hpp>
 #include <atomic>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <mutex>
 
 #include "common/message_id.hpp"
+#include "common/status_tally.hpp"
 #include "core/message_sink.hpp"
 #include "core/receipt_source.hpp"
 #include "server/authenticator.hpp"
@@ -33,11 +35,16 @@ class node_submit_gate final : public submit_gate {
     std::lock_guard lock(mutex_);
     return ids_.next(now);
   }
+  void submit_answered(smpp::command_status status) override {
+    submits_.add(static_cast<std::uint32_t>(status));
+  }
+  const status_tally& submits() const { return submits_; }
 
  private:
   bind_registry& registry_;
   std::mutex mutex_;
   message_id_generator ids_;
+  status_tally submits_;
 };
 
 class session_base {
@@ -99,6 +106,9 @@ struct server_context {
 
   session_list sessions;
   std::atomic<std::uint64_t> next_session_id{1};
+  // For /metrics: bound sessions by bind_kind, refused binds by status.
+  std::array<std::atomic<std::int64_t>, 3> bound{};
+  status_tally binds_refused{};
 };
 
 }  // namespace smppd::server

@@ -84,7 +84,10 @@ class session final : public session_base,
 
   ~session() override {
     detach_receipts();
-    if (registered_) context_.registry.unbind(core_.system_id());
+    if (registered_) {
+      context_.registry.unbind(core_.system_id());
+      context_.bound[static_cast<std::size_t>(bind_kind_)].fetch_sub(1, std::memory_order_relaxed);
+    }
     context_.sessions.remove(id_);
     log_suppressed(std::chrono::steady_clock::now(), true);
     context_.log->info("session={} peer={} account={} closed: {}", id_, peer_, core_.system_id(),
@@ -316,6 +319,8 @@ class session final : public session_base,
     const bool ok = outcome.status == smpp::command_status::esme_rok;
     if (ok && core_.bound()) {
       registered_ = true;
+      bind_kind_ = request.kind;
+      context_.bound[static_cast<std::size_t>(bind_kind_)].fetch_add(1, std::memory_order_relaxed);
       if (core_.can_receive() && !closing_) {
         attached_ = true;
         context_.receipts.attach(id_, request.system_id, context_.settings.window,
@@ -323,6 +328,8 @@ class session final : public session_base,
       }
     } else if (ok) {
       context_.registry.unbind(request.system_id);  // the session ended while checking
+    } else {
+      context_.binds_refused.add(static_cast<std::uint32_t>(outcome.status));
     }
     context_.log->info("session={} peer={} account={} bind {} version=0x{:02x}: {}", id_, peer_,
                        request.system_id, name(request.kind), request.interface_version,
@@ -475,6 +482,7 @@ class session final : public session_base,
   bool closing_ = false;     // no more input is processed; output is being flushed
   bool closed_ = false;      // the socket is closed
   bool registered_ = false;  // holds a slot in the bind registry
+  bind_kind bind_kind_ = bind_kind::transmitter;  // once registered_
   bool attached_ = false;
   std::uint32_t outstanding_submits_ =
       0;  // accepted, waiting for the sink's verdict    // takes receipts from context_.receipts

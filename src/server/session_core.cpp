@@ -185,22 +185,20 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
 void session_core::handle_submit(smpp::pdu&& p, steady_time now, wall_time wall,
                                  session_events& events, std::vector<std::uint8_t>& wire) {
   if (state_ != session_state::bound_tx && state_ != session_state::bound_trx) {
-    send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts, p.sequence_number,
-                     wire);
+    refuse_submit(command_status::esme_rinvbndsts, p.sequence_number, wire);
     events.reason = "submit_sm without a transmitter bind";
     events.kind = "submit_sm without a transmitter bind";
     return;
   }
   auto verdict = smpp::validate_submit_sm(*p.get_if<smpp::submit_sm>(), policy_, wall);
   if (const auto* status = std::get_if<command_status>(&verdict)) {
-    send_header_only(command_id::submit_sm_resp, *status, p.sequence_number, wire);
+    refuse_submit(*status, p.sequence_number, wire);
     events.reason = std::string("submit_sm rejected: ") + std::string(smpp::name(*status));
     events.kind = "submit_sm rejected";
     return;
   }
   if (!gate_.try_submit(system_id_, now)) {
-    send_header_only(command_id::submit_sm_resp, command_status::esme_rthrottled, p.sequence_number,
-                     wire);
+    refuse_submit(command_status::esme_rthrottled, p.sequence_number, wire);
     events.reason = "submit_sm over the account's throughput limit";
     events.kind = "submit_sm throttled";
     return;
@@ -252,8 +250,7 @@ session_events session_core::on_decode_error(const smpp::decode_error& error, st
                      error.sequence_number, wire);
   } else if (error.command_id == command_id::submit_sm && state_ != session_state::bound_tx &&
              state_ != session_state::bound_trx) {
-    send_header_only(command_id::submit_sm_resp, command_status::esme_rinvbndsts,
-                     error.sequence_number, wire);
+    refuse_submit(command_status::esme_rinvbndsts, error.sequence_number, wire);
   } else if (smpp::is_response(error.command_id)) {
     // A malformed answer to our deliver_sm: nack it, and the receipt goes back for a retry.
     send_header_only(command_id::generic_nack, error.status, error.sequence_number, wire);
@@ -328,13 +325,20 @@ session_events session_core::on_bind_result(const bind_request& request,
   return events;
 }
 
+void session_core::refuse_submit(command_status status, std::uint32_t sequence_number,
+                                 std::vector<std::uint8_t>& wire) {
+  gate_.submit_answered(status);
+  send_header_only(command_id::submit_sm_resp, status, sequence_number, wire);
+}
+
 void session_core::on_submit_result(std::uint32_t sequence_number, command_status status,
                                     std::string_view message_id, std::vector<std::uint8_t>& wire) {
   if (state_ == session_state::closed) return;
   if (status != command_status::esme_rok) {
-    send_header_only(command_id::submit_sm_resp, status, sequence_number, wire);
+    refuse_submit(status, sequence_number, wire);
     return;
   }
+  gate_.submit_answered(status);
   smpp::submit_sm_resp resp;
   resp.message_id.assign(message_id);
   smpp::encode(smpp::make_pdu(std::move(resp), sequence_number), wire);

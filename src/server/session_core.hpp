@@ -55,6 +55,8 @@ class submit_gate {
   // False: over the account's throughput limit (ESME_RTHROTTLED).
   virtual bool try_submit(const std::string& system_id, steady_time now) = 0;
   virtual std::uint64_t next_message_id(wall_time now) = 0;
+  // Every submit_sm_resp, by its status (for /metrics); from the session's thread.
+  virtual void submit_answered(smpp::command_status) {}
 };
 
 struct bind_request {
@@ -142,6 +144,9 @@ class session_core {
   session_events on_tick(steady_time now, std::vector<std::uint8_t>& wire);
 
  private:
+  // A submit_sm_resp without a message_id, counted through the gate.
+  void refuse_submit(smpp::command_status status, std::uint32_t sequence_number,
+                     std::vector<std::uint8_t>& wire);
   struct in_flight {
     std::uint32_t sequence_number;
     smpp::command_id id;

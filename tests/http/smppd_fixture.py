@@ -43,6 +43,8 @@ class Smppd:
         listening = os.path.join(self.dir, "var", "listening.json")
         if os.path.exists(listening):
             os.remove(listening)
+        if getattr(self, "log", None):
+            self.log.close()
         self.log = open(self.log_path, "a")
         self.process = subprocess.Popen([self.binary, "serve", "--config", self.config],
                                         stdout=self.log, stderr=self.log)
@@ -68,6 +70,8 @@ class Smppd:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=10)
+        if getattr(self, "log", None):
+            self.log.close()
 
     def terminate(self, timeout=15):
         if self.process and self.process.poll() is None:
