@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "account/account.hpp"
 #include "common/hex.hpp"
 
 namespace smppd::account {
@@ -54,6 +55,15 @@ std::string hash_password(std::string_view password, scrypt_cost cost) {
   return "scrypt$" + std::to_string(cost.n) + "$" + std::to_string(cost.r) + "$" +
          std::to_string(cost.p) + "$" + to_hex(salt.data(), salt.size()) + "$" +
          to_hex(hash.data(), hash.size());
+}
+
+std::string random_password() {
+  static constexpr char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  unsigned char bytes[max_password_length];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes");
+  std::string out;
+  for (unsigned char b : bytes) out.push_back(alphabet[b % (sizeof alphabet - 1)]);
+  return out;
 }
 
 bool verify_password(std::string_view password, std::string_view encoded_hash) {

@@ -17,6 +17,10 @@ struct scrypt_cost {
 
 std::string hash_password(std::string_view password, scrypt_cost cost = {});
 
+// A new password of max_password_length characters from an alphabet without look-alikes
+// (no 0/O, 1/l/I), for `serve`'s demo account and the admin API's resets.
+std::string random_password();
+
 // False for a wrong password and for a malformed stored hash; never throws.
 bool verify_password(std::string_view password, std::string_view encoded_hash);
 

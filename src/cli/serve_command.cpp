@@ -1,13 +1,14 @@
 // smppd serve: run the gateway in the foreground.
-#include <openssl/rand.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <fstream>
 #include <optional>
 
 #include "account/account.hpp"
+#include "account/api_token.hpp"
 #include "account/password.hpp"
 #include "cli/command.hpp"
 #include "cli/open_store.hpp"
@@ -18,6 +19,7 @@
 #include "core/message_sink.hpp"
 #include "dlr/deliver.hpp"
 #include "gateway/engine.hpp"
+#include "http/admin_api.hpp"
 #include "http/http_server.hpp"
 #include "http/rest_api.hpp"
 #include "server/server.hpp"
@@ -26,20 +28,11 @@
 namespace smppd::cli {
 namespace {
 
-std::string random_password() {
-  static constexpr char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  unsigned char bytes[account::max_password_length];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no random bytes");
-  std::string out;
-  for (unsigned char b : bytes) out.push_back(alphabet[b % (sizeof alphabet - 1)]);
-  return out;
-}
-
 // A fresh store gets one account, so a newcomer can bind at once; its password is shown
 // this once and never again.
 void create_demo_account_if_empty(core::account_store& accounts, const config::config& cfg) {
   if (!accounts.list().empty()) return;
-  const std::string password = random_password();
+  const std::string password = account::random_password();
   account::account demo;
   demo.system_id = "demo";
   demo.password_hash = account::hash_password(password);
@@ -51,6 +44,25 @@ void create_demo_account_if_empty(core::account_store& accounts, const config::c
         password.c_str());
     std::fflush(stdout);
   }
+}
+
+// The admin API's token: the configured one, else the one generated into DATA_DIR/admin_token
+// on the first start (shown in the log that once, and readable by the owner only).
+std::string admin_token(const config::config& cfg, spdlog::logger& log) {
+  if (!cfg.http.admin_token.empty()) return cfg.http.admin_token;
+  const auto file = cfg.node.data_dir / "admin_token";
+  std::string token;
+  if (std::ifstream in(file); in && std::getline(in, token) && !token.empty()) return token;
+  token = account::new_token_secret();
+  {
+    std::ofstream out(file, std::ios::trunc);
+    out << token << "\n";
+    if (!out) throw config::config_error("node.data_dir: cannot write " + file.string());
+  }
+  std::filesystem::permissions(
+      file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  log.warn("admin token generated into {} (shown this once): {}", file.string(), token);
+  return token;
 }
 
 // Every session is a descriptor: take the hard limit rather than the shell's soft default
@@ -157,9 +169,14 @@ int run_serve(const command_context& context, serve_options options) {
     if (web.tls_cert.empty() != web.tls_key.empty())
       throw config::config_error("http.tls_cert and http.tls_key: set both or neither");
     std::optional<http::http_server> http_front;
+    http::admin_api admin({*accounts, admin_token(cfg, *log), cfg.smpp.message_classes,
+                           [&front, node = cfg.node.id] { return sessions_json(front, node); },
+                           [&front](std::uint64_t id) { return front.unbind(id); },
+                           [&engine] { return carriers_json(engine); },
+                           [&engine] { return queues_json(engine); }, log});
     http::operations_hooks operations{
         [&] { return http::render_metrics(collect_metrics(front, engine, outbox, *http_front)); },
-        [&] { return front.listening() && engine.store_healthy(); }};
+        [&] { return front.listening() && engine.store_healthy(); }, &admin};
     http_front.emplace(web, api, operations, log);
     try {
       front.also_listening("http", http_front->start());

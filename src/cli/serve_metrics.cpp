@@ -50,4 +50,52 @@ http::metrics_snapshot collect_metrics(const server::server& front, gateway::eng
   return m;
 }
 
+namespace {
+
+std::int64_t unix_seconds(wall_time t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+nlohmann::json sessions_json(const server::server& front, std::uint16_t node) {
+  auto out = nlohmann::json::array();
+  for (const auto& s : front.sessions()) {
+    out.push_back({{"id", s.id},
+                   {"system_id", s.system_id},
+                   {"bind", s.bind},
+                   {"peer", s.peer},
+                   {"node", node},
+                   {"since", unix_seconds(s.since)},
+                   {"submits", s.submits},
+                   {"deliveries", s.deliveries},
+                   {"in_flight", s.in_flight}});
+  }
+  return out;
+}
+
+nlohmann::json carriers_json(gateway::engine& engine) {
+  auto out = nlohmann::json::array();
+  for (const auto& c : engine.carriers().carriers) {
+    out.push_back({{"name", c.name},
+                   {"sessions", c.bound_sessions},
+                   {"queue", c.waiting},
+                   {"in_flight", c.in_flight}});
+  }
+  return out;
+}
+
+nlohmann::json queues_json(gateway::engine& engine) {
+  auto accounts = nlohmann::json::array();
+  for (const auto& q : engine.receipt_queues()) {
+    accounts.push_back(
+        {{"system_id", q.system_id}, {"receipts_pending", q.pending}, {"receivers", q.receivers}});
+  }
+  const auto carriers = engine.carriers();
+  return {{"accounts", std::move(accounts)},
+          {"receipts_pending", engine.pending_receipts()},
+          {"messages_waiting_in_memory", carriers.waiting_in_memory},
+          {"messages_waiting_in_store", carriers.waiting_in_store}};
+}
+
 }  // namespace smppd::cli

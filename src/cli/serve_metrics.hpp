@@ -1,6 +1,9 @@
 #pragma once
-// /metrics for `serve`: one snapshot read from the parts that count (the SMPP front, the
-// engine, the webhook outbox, the HTTP front itself).
+// What the HTTP front's operations routes read for `serve`: /metrics as one snapshot from
+// the parts that count (the SMPP front, the engine, the webhook outbox, the HTTP front
+// itself), and the admin API's live views as JSON.
+
+#include <nlohmann/json.hpp>
 
 #include "gateway/engine.hpp"
 #include "http/http_server.hpp"
@@ -13,5 +16,9 @@ namespace smppd::cli {
 http::metrics_snapshot collect_metrics(const server::server& front, gateway::engine& engine,
                                        const webhook::webhook_outbox& outbox,
                                        const http::http_server& http);
+
+nlohmann::json sessions_json(const server::server& front, std::uint16_t node);
+nlohmann::json carriers_json(gateway::engine& engine);
+nlohmann::json queues_json(gateway::engine& engine);
 
 }  // namespace smppd::cli

@@ -328,6 +328,7 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     read_endpoint(r, "listen", c.http.listen);
     r.read_path("tls_cert", c.http.tls_cert);
     r.read_path("tls_key", c.http.tls_key);
+    r.read_string("admin_token", c.http.admin_token);
     r.read_unsigned("webhook_timeout_ms", c.http.webhook_timeout_ms, 10, 600000);
     r.read_unsigned("webhook_concurrency", c.http.webhook_concurrency, 1, 100000);
     r.read_unsigned("threads", c.http.threads, 1, 64);

@@ -76,6 +76,8 @@ struct http_config {
   bool listen_configured = false;
   std::filesystem::path tls_cert;  // both set: HTTPS on `listen`
   std::filesystem::path tls_key;
+  // Bearer token of /api/admin/; "" = generated into DATA_DIR/admin_token on first start.
+  std::string admin_token;
   // Our extensions (docs/reference.md): webhooks. A POST without a 2xx within the timeout
   // failed; the retry schedule (60 s ... 12 h) is multiplied by retry_scale, which only
   // tests change (e.g. 0.001: 60 ms ...).

@@ -23,6 +23,9 @@ class account_store {
   // False when there was no such account.
   virtual bool remove(std::string_view system_id) = 0;
   virtual bool set_password_hash(std::string_view system_id, const std::string& hash) = 0;
+  // max_binds, throughput, max_priority and classes from `a` (the admin API); false when
+  // there is no such account. Its password, webhooks and tokens stay.
+  virtual bool set_limits(const account::account& a) = 0;
   // Sets the account's webhook_url, webhook_secret and mo_url (empty = none); false when
   // there is no such account.
   virtual bool set_webhooks(std::string_view system_id, const std::string& webhook_url,

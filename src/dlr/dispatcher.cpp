@@ -338,4 +338,15 @@ std::size_t dispatcher::in_flight(session_id id) const {
   return it == sessions_.end() ? 0 : it->second.in_flight.size();
 }
 
+std::vector<dispatcher::account_queue> dispatcher::queues() const {
+  std::vector<account_queue> out;
+  for (const auto& [id, a] : accounts_) {
+    if (a.pending == 0 && a.sessions.empty()) continue;
+    out.push_back({a.system_id, a.pending, a.sessions.size()});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& x, const auto& y) { return x.system_id < y.system_id; });
+  return out;
+}
+
 }  // namespace smppd::dlr

@@ -107,6 +107,13 @@ class dispatcher {
   std::optional<wall_time> next_retry() const noexcept;
 
   std::size_t pending() const noexcept { return pending_; }  // unacknowledged, all accounts
+  // Per account with any: unacknowledged receipts and MO, and its receiver sessions.
+  struct account_queue {
+    std::string system_id;
+    std::size_t pending = 0;
+    std::size_t receivers = 0;
+  };
+  std::vector<account_queue> queues() const;
   std::size_t pending(std::string_view system_id) const;
   std::size_t queued(std::string_view system_id) const;  // waiting for a session
   std::size_t in_flight(session_id session) const;

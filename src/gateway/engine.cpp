@@ -292,6 +292,11 @@ std::array<std::uint64_t, 9> engine::final_by_state() const {
   return out;
 }
 
+std::vector<dlr::dispatcher::account_queue> engine::receipt_queues() {
+  std::lock_guard lock(receipts_mutex_);
+  return dispatcher_.queues();
+}
+
 std::size_t engine::pending_receipts() {
   std::lock_guard lock(receipts_mutex_);
   return dispatcher_.pending();

@@ -169,7 +169,8 @@ class engine final : public core::message_sink, public core::receipt_source {
     std::size_t waiting_in_store = 0;
   };
   carrier_state carriers();
-  std::size_t pending_receipts();  // unacknowledged, all accounts
+  std::size_t pending_receipts();                                // unacknowledged, all accounts
+  std::vector<dlr::dispatcher::account_queue> receipt_queues();  // per account
   // For /metrics and /readyz, from any thread.
   std::array<std::uint64_t, 9> final_by_state() const;  // by core::message_state
   latency_histogram::snapshot commit_latency() const { return commit_latency_.read(); }

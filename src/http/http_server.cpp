@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/admin_api.hpp"
 #include "http/rest_api.hpp"
 #include "rest/sms_request.hpp"
 
@@ -33,6 +34,8 @@ const char* reason(int status) {
   switch (status) {
     case 200:
       return "OK";
+    case 201:
+      return "Created";
     case 204:
       return "No Content";
     case 400:
@@ -43,6 +46,8 @@ const char* reason(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 409:
+      return "Conflict";
     case 410:
       return "Gone";
     case 413:
@@ -59,10 +64,11 @@ const char* reason(int status) {
 }
 
 // Requests by route and status, counted without a lock: a fixed table of atomics.
-enum class route : std::uint8_t { send, status, remove, healthz, readyz, metrics, other };
+enum class route : std::uint8_t { send, status, remove, healthz, readyz, metrics, admin, other };
 constexpr const char* route_names[] = {"mtsms_send", "mtsms_status", "mtsms_delete", "healthz",
-                                       "readyz",     "metrics",      "other"};
-constexpr int counted_statuses[] = {200, 204, 400, 401, 404, 410, 413, 422, 429, 500, 503};
+                                       "readyz",     "metrics",      "admin",        "other"};
+constexpr int counted_statuses[] = {200, 201, 204, 400, 401, 404, 405,
+                                    409, 410, 413, 422, 429, 500, 503};
 constexpr std::size_t route_count_ = std::size(route_names);
 constexpr std::size_t status_count_ = std::size(counted_statuses) + 1;  // + any other
 
@@ -189,8 +195,22 @@ std::unique_ptr<router_t> make_router(rest_api& api, const operations_hooks& ops
         .done();
     return restinio::request_accepted();
   });
+  // The admin API routes itself (admin_api::handle); everything else unknown is a 404.
   router->non_matched_request_handler(
-      [&api, done = answer(route::other)](const restinio::request_handle_t& req) {
+      [&api, &ops, admin = answer(route::admin),
+       done = answer(route::other)](const restinio::request_handle_t& req) {
+        constexpr std::string_view prefix = "/api/admin";
+        const auto path = req->header().path();
+        const std::string_view target(path.data(), path.size());
+        if (ops.admin && target.starts_with(prefix) &&
+            (target.size() == prefix.size() || target[prefix.size()] == '/')) {
+          const auto auth = req->header().opt_value_of(restinio::http_field::authorization);
+          admin(req, ops.admin->handle(
+                         req->header().method().c_str(), target.substr(prefix.size()),
+                         auth ? std::string_view(auth->data(), auth->size()) : std::string_view{},
+                         std::string_view(req->body().data(), req->body().size())));
+          return restinio::request_accepted();
+        }
         done(req, api.error({404, "0x0404", "no such resource", {}}));
         return restinio::request_accepted();
       });

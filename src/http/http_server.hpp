@@ -18,11 +18,13 @@
 namespace smppd::http {
 
 class rest_api;
+class admin_api;
 
 // What the operations routes ask the rest of the process (cli/serve provides them).
 struct operations_hooks {
   std::function<std::string()> metrics;  // the /metrics page
   std::function<bool()> ready;           // /readyz: listening and the store answers
+  admin_api* admin = nullptr;            // /api/admin/...
 };
 
 // Requests served, by route and status (for /metrics).

@@ -131,6 +131,12 @@ void server::listen() {
   listening_ = true;
 }
 
+std::vector<session_view> server::sessions() const {
+  std::vector<session_view> out;
+  for (const auto& s : context_.sessions.snapshot()) out.push_back(s->view());
+  return out;
+}
+
 void server::write_listening_file() {
   nlohmann::json addresses;
   addresses["smpp"] = address_of(*plain_);

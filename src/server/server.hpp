@@ -44,6 +44,9 @@ class server {
   }
   const status_tally& binds_refused() const { return context_.binds_refused; }
   const status_tally& submits() const { return gate_.submits(); }
+  // For the admin API (any thread): the open sessions, and unbinding one (false: no such).
+  std::vector<session_view> sessions() const;
+  bool unbind(std::uint64_t session_id) const { return context_.sessions.unbind(session_id); }
   // True from listen() until shutdown begins (for /readyz).
   bool listening() const { return listening_.load(std::memory_order_relaxed); }
   // Another front's bound address, written into listening.json under `name` by listen().

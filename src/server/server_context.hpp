@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "common/message_id.hpp"
 #include "common/status_tally.hpp"
@@ -47,11 +49,25 @@ class node_submit_gate final : public submit_gate {
   status_tally submits_;
 };
 
+// A session as the admin API lists it.
+struct session_view {
+  std::uint64_t id = 0;
+  std::string system_id;  // "" until bound
+  std::string bind;       // "transmitter", "receiver", "transceiver"; "" until bound
+  std::string peer;
+  wall_time since{};             // connected
+  std::uint64_t submits = 0;     // submit_sm taken
+  std::uint64_t deliveries = 0;  // deliver_sm sent
+  std::uint64_t in_flight = 0;   // deliver_sm not yet answered
+};
+
 class session_base {
  public:
   virtual ~session_base() = default;
-  // Thread-safe: asks the session to unbind (graceful shutdown).
+  // Thread-safe: asks the session to unbind (graceful shutdown, the admin API).
   virtual void request_unbind() = 0;
+  // Thread-safe.
+  virtual session_view view() const = 0;
 };
 
 class session_list {
@@ -67,6 +83,28 @@ class session_list {
   std::size_t size() const {
     std::lock_guard lock(mutex_);
     return sessions_.size();
+  }
+  // Thread-safe; false when no such session is open.
+  bool unbind(std::uint64_t id) const {
+    std::shared_ptr<session_base> s;
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = sessions_.find(id);
+      if (it != sessions_.end()) s = it->second.lock();
+    }
+    if (!s) return false;
+    s->request_unbind();
+    return true;
+  }
+  // The open sessions; the caller drops them outside the list's lock (a session's last
+  // owner going away removes it from this list).
+  std::vector<std::shared_ptr<session_base>> snapshot() const {
+    std::vector<std::shared_ptr<session_base>> out;
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, weak] : sessions_) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
   }
   template <class F>
   void for_each(F&& f) const {

@@ -13,7 +13,9 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <atomic>
 #include <charconv>
+#include <mutex>
 #include <type_traits>
 
 #include "common/log_limiter.hpp"
@@ -99,6 +101,22 @@ class session final : public session_base,
     self->context_.log->debug("session={} peer={} connected{}", self->id_, self->peer_,
                               is_tls ? " (TLS)" : "");
     asio::co_spawn(self->executor(), run(self), asio::detached);
+  }
+
+  session_view view() const override {
+    session_view v;
+    v.id = id_;
+    v.peer = peer_;
+    v.since = connected_at_;
+    {
+      std::lock_guard lock(view_mutex_);
+      v.system_id = bound_account_;
+      v.bind = bound_kind_name_;
+    }
+    v.submits = submits_taken_.load(std::memory_order_relaxed);
+    v.deliveries = deliveries_sent_.load(std::memory_order_relaxed);
+    v.in_flight = deliveries_open_.load(std::memory_order_relaxed);
+    return v;
   }
 
   void request_unbind() override {
@@ -320,6 +338,11 @@ class session final : public session_base,
     if (ok && core_.bound()) {
       registered_ = true;
       bind_kind_ = request.kind;
+      {
+        std::lock_guard lock(view_mutex_);
+        bound_account_ = request.system_id;
+        bound_kind_name_ = name(request.kind);
+      }
       context_.bound[static_cast<std::size_t>(bind_kind_)].fetch_add(1, std::memory_order_relaxed);
       if (core_.can_receive() && !closing_) {
         attached_ = true;
@@ -341,6 +364,7 @@ class session final : public session_base,
   void submit(std::uint32_t sequence_number, core::message_record message) {
     const std::uint64_t id = message.id;
     ++outstanding_submits_;
+    submits_taken_.fetch_add(1, std::memory_order_relaxed);
     auto done = [self = this->shared_from_this(), sequence_number,
                  id](smpp::command_status status) {
       if (self->io_.get_executor().running_in_this_thread()) {
@@ -375,6 +399,8 @@ class session final : public session_base,
       }
       const auto sequence = core_.send_deliver_sm(dlr::make_deliver_sm(*receipt), now, pending_);
       deliveries_.emplace_back(sequence, receipt->receipt_id);
+      deliveries_sent_.fetch_add(1, std::memory_order_relaxed);
+      deliveries_open_.store(deliveries_.size(), std::memory_order_relaxed);
     }
     flush_acks();
     wake_writer();
@@ -398,6 +424,7 @@ class session final : public session_base,
     acks_.push_back({it->second, ok});
     *it = deliveries_.back();
     deliveries_.pop_back();
+    deliveries_open_.store(deliveries_.size(), std::memory_order_relaxed);
   }
 
   void flush_acks() {
@@ -410,6 +437,7 @@ class session final : public session_base,
     if (!attached_) return;
     attached_ = false;
     deliveries_.clear();
+    deliveries_open_.store(0, std::memory_order_relaxed);
     context_.receipts.detach(id_);
   }
 
@@ -483,6 +511,14 @@ class session final : public session_base,
   bool closed_ = false;      // the socket is closed
   bool registered_ = false;  // holds a slot in the bind registry
   bind_kind bind_kind_ = bind_kind::transmitter;  // once registered_
+  // What view() reads from other threads.
+  const wall_time connected_at_ = std::chrono::system_clock::now();
+  mutable std::mutex view_mutex_;
+  std::string bound_account_;
+  std::string bound_kind_name_;
+  std::atomic<std::uint64_t> submits_taken_{0};
+  std::atomic<std::uint64_t> deliveries_sent_{0};
+  std::atomic<std::uint64_t> deliveries_open_{0};
   bool attached_ = false;
   std::uint32_t outstanding_submits_ =
       0;  // accepted, waiting for the sink's verdict    // takes receipts from context_.receipts

@@ -3,8 +3,6 @@ refused bind, a bound session, receipts acknowledged) the scraped values equal t
 and Prometheus' own promtool accepts the page. Run with Debian's /usr/bin/python3."""
 
 import os
-import socket
-import struct
 import subprocess
 import sys
 import time
@@ -13,7 +11,7 @@ import unittest
 import requests
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smppd_fixture import Smppd  # noqa: E402
+from smppd_fixture import Smppd, smpp_bind  # noqa: E402
 
 BINARY = None
 
@@ -40,23 +38,7 @@ def scrape(base):
 
 
 def bind_transceiver(port, system_id, password):
-    """A raw SMPP bind_transceiver (command 0x00000009); returns the socket and the status."""
-    body = system_id.encode() + b"\0" + password.encode() + b"\0" + b"\0" + bytes([0x34, 0, 0]) + b"\0"
-    pdu = struct.pack(">IIII", 16 + len(body), 0x00000009, 0, 1) + body
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.sendall(pdu)
-    header = b""
-    while len(header) < 16:
-        chunk = s.recv(16 - len(header))
-        if not chunk:
-            raise AssertionError("closed before bind_resp")
-        header += chunk
-    length, command, status, _ = struct.unpack(">IIII", header)
-    rest = length - 16
-    while rest > 0:
-        rest -= len(s.recv(rest))
-    assert command == 0x80000009, hex(command)
-    return s, status
+    return smpp_bind(port, system_id, password)
 
 
 class MetricsTest(unittest.TestCase):

@@ -6,6 +6,8 @@ import json
 import os
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import tempfile
 import time
@@ -89,3 +91,36 @@ class Smppd:
     def close(self):
         self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def read_pdu(sock):
+    """One SMPP PDU: (command_id, command_status, sequence_number, body); None when closed."""
+    header = b""
+    while len(header) < 16:
+        chunk = sock.recv(16 - len(header))
+        if not chunk:
+            return None
+        header += chunk
+    length, command, status, sequence = struct.unpack(">IIII", header)
+    body = b""
+    while len(body) < length - 16:
+        chunk = sock.recv(length - 16 - len(body))
+        if not chunk:
+            return None
+        body += chunk
+    return command, status, sequence, body
+
+
+def smpp_bind(port, system_id, password, command=0x00000009):
+    """A raw SMPP bind (transceiver by default) from its bytes, written here; returns the
+    socket and the bind_resp's command_status."""
+    body = (system_id.encode() + b"\0" + password.encode() + b"\0" + b"\0" +
+            bytes([0x34, 0, 0]) + b"\0")
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(struct.pack(">IIII", 16 + len(body), command, 0, 1) + body)
+    pdu = read_pdu(s)
+    if pdu is None:
+        raise AssertionError("closed before the bind_resp")
+    if pdu[0] != (command | 0x80000000):
+        raise AssertionError(f"expected a bind_resp, got command {pdu[0]:#x}")
+    return s, pdu[1]

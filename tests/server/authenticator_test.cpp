@@ -41,6 +41,7 @@ class memory_accounts final : public smppd::core::account_store {
                     const std::string&) override {
     return false;
   }
+  bool set_limits(const smppd::account::account&) override { return false; }
   bool add_token(const smppd::account::api_token&) override { return false; }
   std::vector<smppd::account::api_token> list_tokens(std::optional<std::string_view>) override {
     return {};

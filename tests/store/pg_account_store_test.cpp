@@ -41,6 +41,28 @@ class pg_account_store_test : public ::testing::Test {
   smppd::test_support::postgres_server pg;
 };
 
+TEST_F(pg_account_store_test, sets_the_limits_and_keeps_the_rest) {
+  pg_account_store store(pg.url());
+  store.add(sample("acme"));
+  ASSERT_TRUE(store.set_webhooks("acme", "https://a/s", "key", ""));
+  auto changed = sample("acme");
+  changed.max_binds = 3;
+  changed.throughput = 77;
+  changed.max_priority = 1;
+  changed.classes = {"premium"};
+  changed.password_hash = "not stored by set_limits";
+  ASSERT_TRUE(store.set_limits(changed));
+  const auto found = *store.find("acme");
+  EXPECT_EQ(found.max_binds, 3u);
+  EXPECT_EQ(found.throughput, 77u);
+  EXPECT_EQ(found.max_priority, 1);
+  EXPECT_EQ(found.classes, std::vector<std::string>{"premium"});
+  EXPECT_EQ(found.password_hash, sample("acme").password_hash);
+  EXPECT_EQ(found.webhook_url, "https://a/s");
+  changed.system_id = "nobody";
+  EXPECT_FALSE(store.set_limits(changed));
+}
+
 TEST_F(pg_account_store_test, webhooks_round_trip_and_are_set_and_cleared) {
   pg_account_store store(pg.url());
   auto a = sample("acme");

@@ -58,6 +58,28 @@ class sqlite_account_store_test : public ::testing::Test {
   std::filesystem::path dir_;
 };
 
+TEST_F(sqlite_account_store_test, sets_the_limits_and_keeps_the_rest) {
+  auto store = open();
+  store.add(sample("acme"));
+  ASSERT_TRUE(store.set_webhooks("acme", "https://a/s", "key", ""));
+  auto changed = sample("acme");
+  changed.max_binds = 3;
+  changed.throughput = 77;
+  changed.max_priority = 1;
+  changed.classes = {"premium"};
+  changed.password_hash = "not stored by set_limits";
+  ASSERT_TRUE(store.set_limits(changed));
+  const auto found = *store.find("acme");
+  EXPECT_EQ(found.max_binds, 3u);
+  EXPECT_EQ(found.throughput, 77u);
+  EXPECT_EQ(found.max_priority, 1);
+  EXPECT_EQ(found.classes, std::vector<std::string>{"premium"});
+  EXPECT_EQ(found.password_hash, sample("acme").password_hash);
+  EXPECT_EQ(found.webhook_url, "https://a/s");
+  changed.system_id = "nobody";
+  EXPECT_FALSE(store.set_limits(changed));
+}
+
 TEST_F(sqlite_account_store_test, creates_the_database_and_its_folder) {
   auto store = open();
   EXPECT_TRUE(std::filesystem::exists(db_file()));

@@ -127,6 +127,17 @@ bool pg_account_store::set_password_hash(std::string_view system_id, const std::
   });
 }
 
+bool pg_account_store::set_limits(const account::account& a) {
+  return with_connection([&](connection& db) {
+    return db.exec(
+                 "UPDATE accounts SET max_binds = $2, throughput = $3, max_priority = $4, "
+                 "classes = $5 WHERE system_id = $1",
+                 {a.system_id, std::to_string(a.max_binds), std::to_string(a.throughput),
+                  std::to_string(a.max_priority), join_commas(a.classes)})
+               .affected() == 1;
+  });
+}
+
 bool pg_account_store::set_webhooks(std::string_view system_id, const std::string& webhook_url,
                                     const std::string& webhook_secret, const std::string& mo_url) {
   return with_connection([&](connection& db) {

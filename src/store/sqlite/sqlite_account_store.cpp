@@ -81,6 +81,19 @@ bool sqlite_account_store::set_password_hash(std::string_view system_id, const s
   return db_->changes() == 1;
 }
 
+bool sqlite_account_store::set_limits(const account::account& a) {
+  statement update(db_->handle(),
+                   "UPDATE accounts SET max_binds = ?2, throughput = ?3, max_priority = ?4, "
+                   "classes = ?5 WHERE system_id = ?1");
+  update.bind(1, a.system_id)
+      .bind(2, std::int64_t{a.max_binds})
+      .bind(3, std::int64_t{a.throughput})
+      .bind(4, std::int64_t{a.max_priority})
+      .bind(5, join_commas(a.classes));
+  update.step();
+  return db_->changes() == 1;
+}
+
 bool sqlite_account_store::set_webhooks(std::string_view system_id, const std::string& webhook_url,
                                         const std::string& webhook_secret,
                                         const std::string& mo_url) {

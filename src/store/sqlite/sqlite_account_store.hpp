@@ -16,6 +16,7 @@ class sqlite_account_store final : public core::account_store {
   std::vector<account::account> list() override;
   bool remove(std::string_view system_id) override;
   bool set_password_hash(std::string_view system_id, const std::string& hash) override;
+  bool set_limits(const account::account& a) override;
   bool set_webhooks(std::string_view system_id, const std::string& webhook_url,
                     const std::string& webhook_secret, const std::string& mo_url) override;
 
