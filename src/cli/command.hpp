@@ -29,5 +29,6 @@ void register_token_commands(CLI::App& app, command_context& context, command_ru
 void register_serve_command(CLI::App& app, command_context& context, command_runner& runner);
 void register_send_command(CLI::App& app, command_context& context, command_runner& runner);
 void register_bench_command(CLI::App& app, command_context& context, command_runner& runner);
+void register_status_command(CLI::App& app, command_context& context, command_runner& runner);
 
 }  // namespace smppd::cli

@@ -30,6 +30,7 @@ int run(int argc, char** argv) {
   register_token_commands(app, context, runner);
   register_send_command(app, context, runner);
   register_bench_command(app, context, runner);
+  register_status_command(app, context, runner);
   try {
     app.parse(argc, argv);
     return runner ? runner() : exit_bad_usage;

@@ -140,6 +140,14 @@ class AdminApiTest(unittest.TestCase):
         self.assertTrue(session["peer"].startswith("127.0.0.1:"))
         self.assertLessEqual(abs(session["since"] - time.time()), 30)
 
+        # `smppd status` shows the same from the terminal (the token from DATA_DIR).
+        status = self.smppd.cli("status")
+        self.assertIn("adm2", status.stdout)
+        self.assertIn("transceiver", status.stdout)
+        self.assertIn(": ready", status.stdout)
+        self.assertEqual(self.smppd.cli("status", "--admin-token", "wrong",
+                                        check=False).returncode, 1)
+
         # A submit_sm asking for a receipt, whose receipt this session never acknowledges:
         # it stays queued for the account.
         body = (b"\0" + bytes([1, 1]) + b"4511\0" + bytes([1, 1]) + b"4512345678\0" +
