@@ -78,6 +78,11 @@ class Browser:
         message = json.loads(self.ws.recv())
         if "method" in message:
             self.events.add(message["method"])
+        if message.get("method") == "Page.javascriptDialogOpening":
+            # confirm() before a reset or a delete: yes (an id of its own, answer ignored).
+            self.ws.send(json.dumps({"id": 10**9 + self.next_id,
+                                     "method": "Page.handleJavaScriptDialog",
+                                     "params": {"accept": True}}))
         if message.get("method") == "Network.requestWillBeSent":
             self.requested.append(message["params"]["request"]["url"])
         return message
@@ -135,7 +140,7 @@ def shown(element_id):
 class DashboardTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.smppd = Smppd(BINARY)
+        cls.smppd = Smppd(BINARY, tail="[simulator]\ndefault_delay_ms = 0\n")
         cls.smppd.start()
         with open(os.path.join(cls.smppd.dir, "var", "admin_token")) as f:
             cls.token = f.read().strip()
@@ -228,6 +233,33 @@ class DashboardTest(unittest.TestCase):
                        "the API token")
         self.assertNotEqual(token, password)
         b.wait("document.getElementById('tokens-table').innerText.includes('ui')", "the token listed")
+        r = requests.post(self.smppd.http + "/rest/mtsms", auth=(token, ""), timeout=10,
+                          json={"message": "hi", "recipients": [{"msisdn": 4512345600 + i}
+                                                                for i in range(20)]})
+        self.assertEqual(r.status_code, 200, r.text)
+
+        # A reset password replaces the old one; a deleted token is refused.
+        b.js("document.querySelector('button[data-reset-id=\"uiacct\"]').click()")
+        b.wait("document.getElementById('secret-what').textContent.startsWith('New SMPP')",
+               "the new password")
+        new_password = b.js("document.getElementById('new-password').textContent")
+        self.assertNotEqual(new_password, password)
+        s, status = smpp_bind(self.smppd.smpp_port, "uiacct", new_password)
+        s.close()
+        self.assertEqual(status, 0)
+        s, status = smpp_bind(self.smppd.smpp_port, "uiacct", password)
+        s.close()
+        self.assertNotEqual(status, 0)  # a refused bind: an error on the chart
+        b.js("document.querySelector('button.delete-token').click()")
+        b.wait("document.getElementById('tokens-table').innerText.includes('no API tokens')",
+               "the token gone")
+        r = requests.post(self.smppd.http + "/rest/mtsms", auth=(token, ""), timeout=10,
+                          json={"message": "hi", "recipients": [{"msisdn": 4512345678}]})
+        self.assertIn(r.status_code, (200, 401))  # the token cache lasts up to 2 s
+
+        b.js("document.getElementById('tab-carriers').click()")
+        b.wait("document.getElementById('carriers-table').innerText.includes('none configured')",
+               "no carriers")
 
         # Unbind: the button's session is gone from smppd and from the table.
         ids = [x["id"] for x in self.sessions() if x["system_id"] == "watcher"]
@@ -244,8 +276,10 @@ class DashboardTest(unittest.TestCase):
 
         # The overview's chart, once it has two rates, is the screenshot.
         b.js("document.getElementById('tab-overview').click()")
-        b.wait("/^\\d+\\.\\d$/.test(document.getElementById('rate-submit').textContent)",
-               "a rate", timeout=10)
+        b.wait("/^\\d+\\.\\d$/.test(document.getElementById('rate-submit').textContent) && "
+               "rates.some(r => r.final > 0) && rates.some(r => r.errors > 0)",
+               "the REST messages' final states and the refused bind charted",
+               timeout=10)
         shot = b.call("Page.captureScreenshot", format="png")["data"]
         path = os.path.join(os.path.dirname(os.path.abspath(BINARY)), "dashboard.png")
         with open(path, "wb") as f:

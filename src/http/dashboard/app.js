@@ -9,7 +9,7 @@ const pollMs = 2000;
 let currentTab = "overview";
 let timer = null;
 let previous = null;                 // the last /metrics sample: {t, submit, final, errors}
-const history = [];                  // [{t, submit, final, errors}] rates per second
+const rates = [];                    // [{t, submit, final, errors}] per second, oldest first
 let selectedAccount = null;
 
 class Unauthorized extends Error {}
@@ -142,9 +142,9 @@ async function pollMetrics() {
     const dt = now - previous.t;
     // A restarted smppd starts its counters at 0 again: no negative rates.
     const rate = (k) => Math.max(0, (sample[k] - previous[k]) / dt);
-    history.push({ t: now, submit: rate("submit"), final: rate("final"), errors: rate("errors") });
-    while (history.length && history[0].t < now - historySeconds) history.shift();
-    const last = history[history.length - 1];
+    rates.push({ t: now, submit: rate("submit"), final: rate("final"), errors: rate("errors") });
+    while (rates.length && rates[0].t < now - historySeconds) rates.shift();
+    const last = rates[rates.length - 1];
     $("rate-submit").textContent = last.submit.toFixed(1);
     $("rate-final").textContent = last.final.toFixed(1);
     $("rate-errors").textContent = last.errors.toFixed(1);
@@ -171,7 +171,7 @@ function drawChart() {
   const left = 50, right = 10, top = 10, bottom = 20;
   const w = width - left - right, h = height - top - bottom;
   let max = 1;
-  for (const p of history) max = Math.max(max, p.submit, p.final, p.errors);
+  for (const p of rates) max = Math.max(max, p.submit, p.final, p.errors);
   max = niceCeiling(max);
   g.font = "11px system-ui, sans-serif";
   g.fillStyle = "#6b7280";
@@ -191,7 +191,7 @@ function drawChart() {
     g.strokeStyle = colour;
     g.lineWidth = 2;
     g.beginPath();
-    history.forEach((p, i) => (i ? g.lineTo(x(p.t), y(p[key])) : g.moveTo(x(p.t), y(p[key]))));
+    rates.forEach((p, i) => (i ? g.lineTo(x(p.t), y(p[key])) : g.moveTo(x(p.t), y(p[key]))));
     g.stroke();
   }
 }
@@ -337,7 +337,7 @@ function showTab(name) {
   tick();
 }
 
-// Every 2 s: the metrics (so the chart has its history whatever the tab), and the open
+// Every 2 s: the metrics (so the chart has no gaps whatever the tab), and the open
 // tab's data except the accounts (forms there would lose what is being typed).
 async function tick() {
   clearTimeout(timer);
