@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "http/admin_api.hpp"
+#include "http/dashboard_files.hpp"
 #include "http/rest_api.hpp"
 #include "rest/sms_request.hpp"
 
@@ -64,9 +65,20 @@ const char* reason(int status) {
 }
 
 // Requests by route and status, counted without a lock: a fixed table of atomics.
-enum class route : std::uint8_t { send, status, remove, healthz, readyz, metrics, admin, other };
-constexpr const char* route_names[] = {"mtsms_send", "mtsms_status", "mtsms_delete", "healthz",
-                                       "readyz",     "metrics",      "admin",        "other"};
+enum class route : std::uint8_t {
+  send,
+  status,
+  remove,
+  healthz,
+  readyz,
+  metrics,
+  admin,
+  dashboard,
+  other
+};
+constexpr const char* route_names[] = {"mtsms_send", "mtsms_status", "mtsms_delete",
+                                       "healthz",    "readyz",       "metrics",
+                                       "admin",      "dashboard",    "other"};
 constexpr int counted_statuses[] = {200, 201, 204, 400, 401, 404, 405,
                                     409, 410, 413, 422, 429, 500, 503};
 constexpr std::size_t route_count_ = std::size(route_names);
@@ -99,10 +111,13 @@ class request_counts {
   std::array<std::atomic<std::uint64_t>, route_count_ * status_count_> counts_{};
 };
 
-void respond(const restinio::request_handle_t& req, const http_reply& r) {
+// A 401 names the scheme the route takes; the admin API's Bearer also keeps a browser from
+// asking for a user name and password when the dashboard's token is wrong.
+void respond(const restinio::request_handle_t& req, const http_reply& r,
+             const char* challenge = "Basic realm=\"smppd\"") {
   auto response = req->create_response(restinio::http_status_line_t{
       restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason(r.status)});
-  if (r.status == 401) response.append_header("WWW-Authenticate", "Basic realm=\"smppd\"");
+  if (r.status == 401) response.append_header("WWW-Authenticate", challenge);
   if (!r.body.empty()) {
     response.append_header(restinio::http_field::content_type, "application/json");
     response.set_body(r.body);
@@ -143,7 +158,7 @@ std::unique_ptr<router_t> make_router(rest_api& api, const operations_hooks& ops
   auto answer = [&counts](route r) {
     return [&counts, r](const restinio::request_handle_t& req, const http_reply& reply) {
       counts.add(r, reply.status);
-      respond(req, reply);
+      respond(req, reply, r == route::admin ? "Bearer realm=\"smppd\"" : "Basic realm=\"smppd\"");
     };
   };
   auto send = [&api, done = answer(route::send)](const restinio::request_handle_t& req, auto) {
@@ -195,6 +210,25 @@ std::unique_ptr<router_t> make_router(rest_api& api, const operations_hooks& ops
         .done();
     return restinio::request_accepted();
   });
+  // The dashboard: static files compiled in, always revalidated so an upgrade shows at once.
+  auto dashboard = [&api, &counts, missing = answer(route::other)](
+                       const restinio::request_handle_t& req, auto) {
+    const auto path = req->header().path();
+    const auto file = find_dashboard_file(std::string_view(path.data(), path.size()));
+    if (!file) {
+      missing(req, api.error({404, "0x0404", "no such resource", {}}));
+      return restinio::request_accepted();
+    }
+    counts.add(route::dashboard, 200);
+    req->create_response()
+        .append_header(restinio::http_field::content_type, std::string(file->content_type))
+        .append_header(restinio::http_field::cache_control, "no-cache")
+        .set_body(std::string(file->body))
+        .done();
+    return restinio::request_accepted();
+  };
+  router->http_get("/", dashboard);
+  router->http_get(R"(/dashboard/:file)", dashboard);
   // The admin API routes itself (admin_api::handle); everything else unknown is a 404.
   router->non_matched_request_handler(
       [&api, &ops, admin = answer(route::admin),
