@@ -20,6 +20,8 @@ void status_book::add(message_status message) {
   const auto id = message.id;
   const auto now = message.created_at;
   recipients_ += message.recipients.size();
+  for (std::uint32_t i = 0; i < message.recipients.size(); ++i)
+    slot_of_[message.recipients[i].message_id] = i;
   messages_.insert_or_assign(id, std::move(message));
   order_.push_back(id);
   evict(now);
@@ -29,14 +31,16 @@ void status_book::update(std::uint64_t id, std::uint64_t message_id, std::string
                          std::uint32_t error_code, wall_time at) {
   std::lock_guard lock(mutex_);
   const auto it = messages_.find(id);
-  if (it == messages_.end()) return;
-  for (auto& r : it->second.recipients) {
-    if (r.message_id != message_id) continue;
-    r.status = std::move(status);
-    r.error_code = error_code;
-    r.at = at;
+  const auto slot = slot_of_.find(message_id);
+  if (it == messages_.end() || slot == slot_of_.end() ||
+      slot->second >= it->second.recipients.size()) {
     return;
   }
+  auto& r = it->second.recipients[slot->second];
+  if (r.message_id != message_id) return;
+  r.status = std::move(status);
+  r.error_code = error_code;
+  r.at = at;
 }
 
 std::optional<message_status> status_book::find(std::uint64_t id) const {
@@ -56,6 +60,11 @@ void status_book::evict(wall_time now) {
     const bool too_old = it->second.created_at + retention_ < now;
     if (!too_old && recipients_ <= max_recipients_) break;
     recipients_ -= it->second.recipients.size();
+    const auto& gone = it->second.recipients;
+    for (std::uint32_t i = 0; i < gone.size(); ++i) {
+      const auto slot = slot_of_.find(gone[i].message_id);
+      if (slot != slot_of_.end() && slot->second == i) slot_of_.erase(slot);
+    }
     messages_.erase(it);
     order_.pop_front();
   }

@@ -57,6 +57,9 @@ class status_book {
   std::unordered_map<std::uint64_t, message_status> messages_;
   std::deque<std::uint64_t> order_;  // ids, oldest first
   std::size_t recipients_ = 0;
+  // A recipient's message id -> its place in its message's recipients: an update is O(1)
+  // even for a message with 10 000 recipients.
+  std::unordered_map<std::uint64_t, std::uint32_t> slot_of_;
 };
 
 }  // namespace smppd::rest
