@@ -50,11 +50,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-int fail(int status, const std::string& message) {
-  std::fprintf(stderr, "smppd: %s\n", message.c_str());
-  return status;
-}
-
 int run_add(const command_context& context, add_options options) {
   const auto cfg = config::load(context.config_path);
   if (auto problem = account::check_system_id(options.system_id); !problem.empty()) {

@@ -329,11 +329,6 @@ void setup_handlers(client::session& s, thread_tally* tally, std::shared_ptr<sha
   });
 }
 
-int fail(int status, const std::string& message) {
-  std::fprintf(stderr, "smppd: %s\n", message.c_str());
-  return status;
-}
-
 std::optional<client::bind_type> parse_bind(const std::string& bind) {
   if (bind == "trx") return client::bind_type::transceiver;
   if (bind == "tx") return client::bind_type::transmitter;

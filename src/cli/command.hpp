@@ -17,6 +17,9 @@ struct command_context {
   std::string config_path = "config/smppd.toml";
 };
 
+// Prints "smppd: MESSAGE" on stderr; returns `status` (return fail(exit_failed, "...")).
+int fail(int status, const std::string& message);
+
 // Adds --config to a subcommand.
 void add_config_option(CLI::App& command, command_context& context);
 

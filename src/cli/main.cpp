@@ -11,6 +11,11 @@
 #include "store/sqlite/database.hpp"
 
 namespace smppd::cli {
+int fail(int status, const std::string& message) {
+  std::fprintf(stderr, "smppd: %s\n", message.c_str());
+  return status;
+}
+
 void add_config_option(CLI::App& command, command_context& context) {
   command.add_option("--config", context.config_path, "configuration file")->capture_default_str();
 }

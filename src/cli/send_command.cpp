@@ -46,11 +46,6 @@ struct send_outcome {
   int status = exit_ok;
 };
 
-int fail(int status, const std::string& message) {
-  std::fprintf(stderr, "smppd: %s\n", message.c_str());
-  return status;
-}
-
 std::string receipt_line(const dlr::receipt& r) {
   std::string line = "receipt id:" + r.id + " stat:" + std::string(dlr::to_string(r.stat));
   char err[16];

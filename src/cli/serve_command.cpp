@@ -160,6 +160,9 @@ int run_serve(const command_context& context, serve_options options) {
   log->info("store {}: {} unfinished messages back to the carrier, {} receipts pending",
             cluster ? std::string("postgresql") : cfg.store.sqlite_path.string(),
             recovered.messages, recovered.receipts);
+  // Destroyed after the engine stops: REST requests still waiting for their commit hold their
+  // connections, which must not outlive the HTTP server's acceptor (it counts them).
+  std::optional<http::http_server> http_front;
   {
     // Destroyed before the engine stops: closing sessions hand their receipts back to it.
     server::server front(cfg, *accounts, engine, engine, log, recovered.max_message_id,
@@ -168,7 +171,6 @@ int run_serve(const command_context& context, serve_options options) {
     http::http_settings web{cfg.http.listen, cfg.http.tls_cert, cfg.http.tls_key, cfg.http.threads};
     if (web.tls_cert.empty() != web.tls_key.empty())
       throw config::config_error("http.tls_cert and http.tls_key: set both or neither");
-    std::optional<http::http_server> http_front;
     http::admin_api admin({*accounts, admin_token(cfg, *log), cfg.smpp.message_classes,
                            [&front, node = cfg.node.id] { return sessions_json(front, node); },
                            [&front](std::uint64_t id) { return front.unbind(id); },
@@ -199,6 +201,7 @@ int run_serve(const command_context& context, serve_options options) {
   }
   outbox.stop();  // what it had not delivered stays in the store for the next start
   engine.stop();
+  http_front.reset();
   if (cluster) cluster->leave();
   const auto c = engine.counters();
   log->info(

@@ -50,14 +50,6 @@ http::metrics_snapshot collect_metrics(const server::server& front, gateway::eng
   return m;
 }
 
-namespace {
-
-std::int64_t unix_seconds(wall_time t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
-
 nlohmann::json sessions_json(const server::server& front, std::uint16_t node) {
   auto out = nlohmann::json::array();
   for (const auto& s : front.sessions()) {

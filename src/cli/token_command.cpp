@@ -17,11 +17,6 @@ namespace {
 
 constexpr std::size_t max_label_length = 100;
 
-int fail(int status, const std::string& message) {
-  std::fprintf(stderr, "smppd: %s\n", message.c_str());
-  return status;
-}
-
 // Empty when the label is fine. A label is printed in a table: no control characters.
 std::string check_label(std::string_view label) {
   if (label.size() > max_label_length) return "label is longer than 100 characters";
@@ -49,13 +44,13 @@ nlohmann::json to_json(const account::api_token& t) {
           {"created_at", t.created_at_unix}};
 }
 
-struct add_options {
+struct token_add_options {
   std::string system_id;
   std::string label;
   bool json = false;
 };
 
-int run_add(const command_context& context, const add_options& options) {
+int run_token_add(const command_context& context, const token_add_options& options) {
   const auto cfg = config::load(context.config_path);
   if (auto problem = check_label(options.label); !problem.empty()) {
     return fail(exit_bad_usage, problem);
@@ -85,8 +80,8 @@ int run_add(const command_context& context, const add_options& options) {
   return exit_ok;
 }
 
-int run_list(const command_context& context, const std::optional<std::string>& system_id,
-             bool json) {
+int run_token_list(const command_context& context, const std::optional<std::string>& system_id,
+                   bool json) {
   const auto cfg = config::load(context.config_path);
   auto store = open_account_store(cfg);
   if (system_id && !store->find(*system_id)) return fail(exit_failed, "no account " + *system_id);
@@ -105,7 +100,7 @@ int run_list(const command_context& context, const std::optional<std::string>& s
   return exit_ok;
 }
 
-int run_remove(const command_context& context, const std::string& token_id) {
+int run_token_remove(const command_context& context, const std::string& token_id) {
   const auto cfg = config::load(context.config_path);
   if (!open_account_store(cfg)->remove_token(token_id)) {
     return fail(exit_failed, "no token " + token_id);
@@ -120,15 +115,16 @@ void register_token_commands(CLI::App& app, command_context& context, command_ru
   CLI::App* token = app.add_subcommand("token", "manage API tokens of the REST API");
   token->require_subcommand(1);
 
-  auto add = std::make_shared<add_options>();
+  auto add = std::make_shared<token_add_options>();
   CLI::App* add_cmd =
       token->add_subcommand("add", "create a token for an account and print it (only this once)");
   add_config_option(*add_cmd, context);
   add_cmd->add_option("SYSTEM_ID", add->system_id, "the account the token acts as")->required();
   add_cmd->add_option("--label", add->label, "a note for `token list` (at most 100 characters)");
   add_cmd->add_flag("--json", add->json, "one JSON object with the token");
-  add_cmd->callback(
-      [&context, &runner, add] { runner = [&context, add] { return run_add(context, *add); }; });
+  add_cmd->callback([&context, &runner, add] {
+    runner = [&context, add] { return run_token_add(context, *add); };
+  });
 
   // CLI11 2.1 has no std::optional options: whether SYSTEM_ID was given is asked after parsing.
   auto system_id = std::make_shared<std::string>();
@@ -140,7 +136,7 @@ void register_token_commands(CLI::App& app, command_context& context, command_ru
   list_cmd->callback([&context, &runner, system_id, json, id_given] {
     std::optional<std::string> only;
     if (id_given->count() > 0) only = *system_id;
-    runner = [&context, only, json] { return run_list(context, only, *json); };
+    runner = [&context, only, json] { return run_token_list(context, only, *json); };
   });
 
   auto token_id = std::make_shared<std::string>();
@@ -149,7 +145,7 @@ void register_token_commands(CLI::App& app, command_context& context, command_ru
   remove_cmd->add_option("TOKEN_ID", *token_id, "the id `token add` and `token list` show")
       ->required();
   remove_cmd->callback([&context, &runner, token_id] {
-    runner = [&context, token_id] { return run_remove(context, *token_id); };
+    runner = [&context, token_id] { return run_token_remove(context, *token_id); };
   });
 }
 

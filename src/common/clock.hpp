@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace smppd {
 
@@ -17,6 +18,11 @@ class wall_clock {
   virtual ~wall_clock() = default;
   virtual wall_time now() const = 0;
 };
+
+// Seconds since 1970 (the REST API's and the admin API's timestamps).
+inline std::int64_t unix_seconds(wall_time t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
 
 // The real wall clock.
 const wall_clock& system_wall_clock() noexcept;

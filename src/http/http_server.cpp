@@ -271,6 +271,13 @@ auto base_settings(const http_settings& s, rest_api& api, const operations_hooks
   return out;
 }
 
+// RESTinio counts connections in its acceptor, and a connection still idle at shutdown
+// (its handler queued in the io_context) tells that count when destroyed: so the io_context's
+// queued handlers are destroyed (shutdown) while the server and its acceptor still exist.
+struct shutdown_io_context : asio::io_context {
+  using asio::io_context::shutdown;
+};
+
 }  // namespace
 
 struct http_server::impl {
@@ -279,7 +286,7 @@ struct http_server::impl {
   operations_hooks operations;
   std::shared_ptr<spdlog::logger> log;
   request_counts counts;
-  asio::io_context io;
+  shutdown_io_context io;
   std::unique_ptr<restinio::http_server_t<plain_traits>> plain;
   std::unique_ptr<restinio::http_server_t<tls_traits>> tls;
   std::vector<std::thread> threads;
@@ -296,7 +303,10 @@ http_server::http_server(http_settings settings, rest_api& api, operations_hooks
 
 std::vector<route_count> http_server::requests() const { return impl_->counts.read(); }
 
-http_server::~http_server() { stop(); }
+http_server::~http_server() {
+  stop();
+  impl_->io.shutdown();  // what was posted since stop(), e.g. answers of late commits
+}
 
 std::string http_server::start() {
   auto& m = *impl_;
@@ -355,6 +365,7 @@ void http_server::stop() {
   m.io.stop();
   for (auto& t : m.threads) t.join();
   m.threads.clear();
+  m.io.shutdown();
 }
 
 }  // namespace smppd::http

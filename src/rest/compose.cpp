@@ -14,10 +14,6 @@ constexpr std::uint8_t ton_international = 1;
 constexpr std::uint8_t ton_alphanumeric = 5;
 constexpr std::uint8_t npi_e164 = 1;
 
-bool all_digits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 }  // namespace
 
 compose_result compose(const sms_request& request, const account_policy& account, wall_time now) {

@@ -8,6 +8,11 @@
 #include <unordered_set>
 
 namespace smppd::rest {
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 namespace {
 
 using json = nlohmann::json;
@@ -17,9 +22,6 @@ constexpr int max_nesting = 16;
 constexpr std::size_t max_msisdn_digits = 15;
 constexpr std::size_t max_alphanumeric_sender = 11;
 constexpr std::int64_t max_sendtime = 4102444800;  // 2100-01-01T00:00:00Z
-
-constexpr std::array<std::string_view, 4> priority_names = {"BULK", "NORMAL", "URGENT",
-                                                            "VERY_URGENT"};
 
 bool nested_too_deep(std::string_view body) {
   int depth = 0;
@@ -40,10 +42,6 @@ bool nested_too_deep(std::string_view body) {
     }
   }
   return false;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::optional<std::int64_t> to_integer(std::string_view s) {

@@ -4,6 +4,7 @@
 // needs no account (types, shapes, limits, duplicates); compose.hpp applies the account.
 // Pure: no I/O, so every rule is tested and fuzzed without a server.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,12 @@
 namespace smppd::rest {
 
 inline constexpr std::size_t max_recipients = 10000;
+// GatewayAPI's priorities, in the order of SMPP priority_flag 0-3.
+inline constexpr std::array<std::string_view, 4> priority_names = {"BULK", "NORMAL", "URGENT",
+                                                                   "VERY_URGENT"};
+
+// Not empty, and only ASCII digits (an MSISDN, a numeric sender).
+bool all_digits(std::string_view s);
 inline constexpr std::uint32_t min_validity_s = 60;
 
 enum class text_encoding { utf8, ucs2 };  // "UTF8": GSM 03.38 where it fits

@@ -5,15 +5,7 @@
 #include "rest/compose.hpp"
 
 namespace smppd::rest {
-namespace {
-
-std::int64_t unix_seconds(wall_time t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-constexpr const char* priority_names[] = {"BULK", "NORMAL", "URGENT", "VERY_URGENT"};
-
-}  // namespace
+namespace {}  // namespace
 
 void status_book::add(message_status message) {
   std::lock_guard lock(mutex_);
@@ -78,7 +70,7 @@ std::string status_book::to_json(const message_status& m) {
   out["sender"] = r.sender.empty() ? std::string(default_sender) : r.sender;
   out["message"] = r.message;
   out["class"] = r.message_class.empty() ? json(nullptr) : json(r.message_class);
-  out["priority"] = priority_names[r.priority & 3];
+  out["priority"] = std::string(priority_names[r.priority & 3]);
   out["userref"] = r.userref.empty() ? json(nullptr) : json(r.userref);
   out["label"] = r.label.empty() ? json(nullptr) : json(r.label);
   out["callback_url"] = r.callback_url.empty() ? json(nullptr) : json(r.callback_url);

@@ -11,10 +11,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::int64_t unix_seconds(wall_time t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 // An MSISDN as GatewayAPI sends it: a number, or the text when it is not all digits.
 json number_or_text(const std::string& address) {
   if (!address.empty() && address.size() <= 18 &&

@@ -13,6 +13,9 @@
 
 namespace smppd::smpp {
 
+// esm_class (5.2.12) bit 6, UDHI: the short message starts with a user data header.
+inline constexpr std::uint8_t esm_udhi = 0x40;
+
 // submit_sm (4.4.1) and deliver_sm (4.6.1) share one layout. In deliver_sm the spec sets
 // schedule_delivery_time, validity_period and replace_if_present_flag to NULL/0.
 template <command_id Id>

@@ -22,7 +22,6 @@ constexpr std::size_t max_alphanumeric_sender = 11;  // what fits a GSM TP-OA
 // submit_sm may only be a normal message (0) or an ESME delivery / manual acknowledgement,
 // bits 6-7 GSM features (UDHI 0x40, reply path 0x80).
 constexpr std::uint8_t esm_type_mask = 0x3C;
-constexpr std::uint8_t esm_udhi = 0x40;
 
 // registered_delivery (5.2.17): bits 0-1 value 3 and bits 5-7 are reserved.
 constexpr std::uint8_t regdel_receipt_mask = 0x03;

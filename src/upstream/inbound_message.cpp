@@ -3,7 +3,7 @@
 namespace smppd::upstream {
 namespace {
 
-constexpr std::uint8_t esm_udhi = 0x40;
+using smpp::esm_udhi;
 
 template <class Body>
 core::receipt_record addresses(const Body& b) {

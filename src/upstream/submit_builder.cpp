@@ -10,7 +10,7 @@
 namespace smppd::upstream {
 namespace {
 
-constexpr std::uint8_t esm_udhi = 0x40;
+using smpp::esm_udhi;
 constexpr std::size_t max_short_message = 254;
 
 bool is_flash_coding(std::uint8_t dc) noexcept { return dc == 0x18 || dc == 0xF0; }

@@ -5,13 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "common/clock.hpp"
+#include "support/test_time.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
 using smppd::steady_time;
 
-const steady_time t0{std::chrono::hours(1)};
+using smppd::test_support::t0;
 
 TEST(log_limiter, logs_the_first_burst_then_counts_by_kind) {
   smppd::log_limiter<steady_time> limiter(3, 10s);

@@ -387,9 +387,9 @@ TEST(engine_thread_test, a_carrier_that_is_down_keeps_memory_bounded_and_loses_n
     EXPECT_EQ(after.waiting_in_store, 0u);
     EXPECT_EQ(after.carriers[0].waiting, 0u);
     e.stop();
-    responder->stop();
     responder_io.stop();
     responder_thread.join();
+    responder->stop();  // its sockets belong to responder_io's thread while that runs
   }
   std::filesystem::remove_all(dir);
 }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "account/password.hpp"
+#include "support/test_time.hpp"
 
 namespace {
 
@@ -17,7 +18,7 @@ using smppd::steady_time;
 using smppd::smpp::command_status;
 using namespace smppd::server;
 
-const steady_time t0{std::chrono::hours(1)};
+using smppd::test_support::t0;
 
 class memory_accounts final : public smppd::core::account_store {
  public:

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_time.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -11,7 +13,7 @@ using smppd::steady_time;
 using smppd::server::bind_guard;
 using smppd::server::bind_guard_settings;
 
-const steady_time t0{std::chrono::hours(1)};
+using smppd::test_support::t0;
 
 bind_guard_settings settings() {
   bind_guard_settings s;

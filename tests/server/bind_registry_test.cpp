@@ -4,13 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_time.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
 using smppd::steady_time;
 using smppd::server::bind_registry;
 
-const steady_time t0{std::chrono::hours(1)};
+using smppd::test_support::t0;
 
 TEST(bind_registry, refuses_binds_beyond_max_binds_and_frees_a_slot_on_unbind) {
   bind_registry r;

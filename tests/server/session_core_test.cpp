@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "server/bind_registry.hpp"
+#include "support/test_time.hpp"
 
 namespace {
 
@@ -13,7 +14,7 @@ using server::session_state;
 using smpp::command_id;
 using smpp::command_status;
 
-const steady_time t0{std::chrono::hours(1)};
+using smppd::test_support::t0;
 const wall_time wall0{std::chrono::sys_days{std::chrono::year{2026} / 11 / 25}};
 
 // The PDUs a core wrote, decoded.

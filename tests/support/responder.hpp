@@ -52,7 +52,8 @@ class responder : public std::enable_shared_from_this<responder> {
   responder_stats& stats() { return stats_; }
 
   void start();
-  // Closes the acceptor and every connection.
+  // Closes the acceptor and every connection. Not while the io_context runs on another
+  // thread (the sockets are that thread's): stop the io_context first, or post this.
   void stop();
 
  private:

@@ -119,11 +119,11 @@ constexpr std::array<std::string_view, 6> migrations = {
     ALTER TABLE receipts ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';
     )sql"};
 
+}  // namespace
+
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw store_error(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
-
-}  // namespace
 
 statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=

@@ -18,6 +18,9 @@ class store_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Throws store_error with `what` and SQLite's message for the connection's last error.
+[[noreturn]] void fail(sqlite3* db, std::string_view what);
+
 class statement {
  public:
   statement(sqlite3* db, std::string_view sql);

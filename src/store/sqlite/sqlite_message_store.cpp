@@ -49,10 +49,6 @@ int run(sqlite3_stmt* s) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-[[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  throw store_error(std::string(what) + ": " + sqlite3_errmsg(db));
-}
-
 void close_connection(sqlite3* db) { sqlite3_close(db); }
 
 }  // namespace
@@ -660,7 +656,8 @@ void sqlite_message_store::reload() {
           {data, size}, [&](core::message_step&& step) { apply(step, seq, nullptr); });
       if (!ok) throw store_error("the journal row " + std::to_string(seq) + " is corrupt");
       last_seq_ = seq;
-      unfolded_.push_back({seq, std::chrono::steady_clock::time_point::min(), size});  // soon
+      // Due for folding at once (not time_point::min(): `now - at` would overflow).
+      unfolded_.push_back({seq, std::chrono::steady_clock::now() - options_.fold_age, size});
     }
     if (rc != SQLITE_DONE) fail(handle_, "read the journal");
   }
