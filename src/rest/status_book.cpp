@@ -5,7 +5,11 @@
 #include "rest/compose.hpp"
 
 namespace smppd::rest {
-namespace {}  // namespace
+namespace {
+
+using json = nlohmann::json;
+
+}  // namespace
 
 void status_book::add(message_status message) {
   std::lock_guard lock(mutex_);
@@ -63,7 +67,6 @@ void status_book::evict(wall_time now) {
 }
 
 std::string status_book::to_json(const message_status& m) {
-  using json = nlohmann::json;
   const sms_request& r = m.request;
   json out;
   out["id"] = m.id;
