@@ -9,10 +9,12 @@
 # "discard" the SMPP front alone (serve --discard, no receipts: run it with RD=0).
 # "carrier" routes every message to an upstream carrier: build/bench/smppd_responder with
 # receipts (4 sessions, window 64), the rest as "full".
+# PERF_OUT=FILE records a perf profile of the server (call graphs) while the load runs.
+# SYSCALLS=1 counts the server's writes, syncs, futex calls ... during the load (perf stat).
 # RD=0 submits without registered_delivery (no receipts); default 1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-smppd="$here/build/smppd"
+smppd="${SMPPD:-$here/build/smppd}"  # SMPPD=path compares another build
 count=${1:-200000}
 durability=${2:-full}
 shift $(( $# >= 2 ? 2 : $# ))
@@ -72,12 +74,20 @@ fi
 cpu() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '{print $14+$15}' "$t/stat")"; done | sort; }
 switches() { for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^voluntary_ctxt_switches/{print $2}' "$t/status")"; done | sort; }
 before=$(cpu)
+written_before=$(awk '/^wchar/{print $2}' /proc/$pid/io)
 switches_before=$(switches)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
+if [ -n "${PERF_OUT:-}" ]; then perf record -q -F 1999 -g -o "$PERF_OUT" -p "$pid" 2>/dev/null & perf_pid=$!; fi
+if [ -n "${SYSCALLS:-}" ]; then
+  perf stat -x, -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_futex,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait -o "$work/syscalls" -p "$pid" & perf_pid=$!
+fi
 /usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" --registered-delivery "${RD:-1}" \
   --system-id bench --password secret --json --quiet "$@"
 after=$(cpu)
+if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
+if [ -n "${SYSCALLS:-}" ]; then echo "server system calls: $(awk -F, '/syscalls/{sub("syscalls:sys_enter_", "", $3); printf "%s %s  ", $3, $1}' "$work/syscalls")"; fi
 switches_after=$(switches)
+echo "server bytes written (write/pwrite calls): $(( $(awk '/^wchar/{print $2}' /proc/$pid/io) - written_before )), by thread since start: $(for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^wchar/{print $2}' "$t/io")"; done | sort | awk '$2 > 0 {printf "%s %d  ", $1, $2}')"
 echo "server CPU seconds by thread: $(paste <(echo "$before") <(echo "$after") |
   awk '{printf "%s %.2f  ", $1, ($4-$2)/100}')"
 echo "server thread sleeps (voluntary context switches): $(paste <(echo "$switches_before") <(echo "$switches_after") |

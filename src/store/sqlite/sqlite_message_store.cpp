@@ -71,9 +71,14 @@ sqlite_message_store::sqlite_message_store(const std::filesystem::path& file,
   // NORMAL: a commit writes the WAL without waiting for the disk (SQLite still syncs around
   // checkpoints); with synchronous_full the completer thread's fdatasync of the WAL makes
   // each batch durable before anyone hears of it, while the writer goes on.
+  // secure_delete=FAST: Debian's SQLite is built with SECURE_DELETE on, which zeroes every
+  // freed page through the WAL: deleting folded journal rows wrote each of their overflow
+  // pages again (64 WAL frames to free 10 rows of 22 KB; 5 with FAST). FAST still zeroes
+  // what is deleted from b-tree pages; freed overflow pages keep their bytes until reused.
   const std::string pragmas = std::string(
                                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                  "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-") +
+                                  "PRAGMA temp_store=MEMORY; PRAGMA secure_delete=FAST; "
+                                  "PRAGMA cache_size=-") +
                               std::to_string(options_.cache_kib) + ";";
   char* error = nullptr;
   if (sqlite3_exec(handle_, pragmas.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
