@@ -17,13 +17,14 @@ class latency_histogram {
       100,   250,   500,    1000,   2500,   5000,    10000,
       25000, 50000, 100000, 250000, 500000, 1000000, 5000000};
 
-  void add(std::chrono::steady_clock::duration d) noexcept {
+  // `count` observations of the same duration (the messages of one batch).
+  void add(std::chrono::steady_clock::duration d, std::uint64_t count = 1) noexcept {
     const auto us = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(d).count());
     std::size_t i = 0;
     while (i < bounds_us.size() && us > bounds_us[i]) ++i;
-    buckets_[i].fetch_add(1, std::memory_order_relaxed);  // i == size(): only +Inf
-    sum_us_.fetch_add(us, std::memory_order_relaxed);
+    buckets_[i].fetch_add(count, std::memory_order_relaxed);  // i == size(): only +Inf
+    sum_us_.fetch_add(us * count, std::memory_order_relaxed);
   }
 
   struct snapshot {

@@ -115,34 +115,52 @@ void engine::stop() {
 
 // ---- the SMPP side -------------------------------------------------------------------
 
-void engine::accept(core::message_record record, std::function<void(smpp::command_status)> done) {
-  if (pipeline_) {
-    if (const auto refused = pipeline_->admit(record)) {
-      done(*refused);
-      return;
-    }
-  }
-  record.parts =
-      static_cast<std::uint16_t>(std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
+void engine::accept(std::vector<core::message_record> messages, batch_done done) {
+  std::vector<smpp::command_status> statuses(messages.size(), smpp::command_status::esme_rok);
   std::vector<core::message_step> steps;
-  steps.emplace_back(core::message_accepted{std::move(record)});
+  steps.reserve(messages.size());
+  std::vector<std::uint32_t> stored;  // for each step, its message's index
+  stored.reserve(messages.size());
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto& record = messages[i];
+    if (pipeline_) {
+      if (const auto refused = pipeline_->admit(record)) {
+        statuses[i] = *refused;
+        continue;
+      }
+    }
+    record.parts = static_cast<std::uint16_t>(
+        std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
+    steps.emplace_back(core::message_accepted{std::move(record)});
+    stored.push_back(static_cast<std::uint32_t>(i));
+  }
+  if (steps.empty()) {
+    done(statuses);
+    return;
+  }
   store_.write(
       std::move(steps),
-      [this, done = std::move(done), since = std::chrono::steady_clock::now()](
-          std::span<const core::step_result> results, std::span<core::message_step> written) {
-        commit_latency_.add(std::chrono::steady_clock::now() - since);
-        const auto ec = results.front().ec;
-        note_store_result(ec, "append");
-        if (ec) {
-          counters_.refused.fetch_add(1, std::memory_order_relaxed);
-          done(ec == core::errc::full ? smpp::command_status::esme_rmsgqful
-                                      : smpp::command_status::esme_rsyserr);
-          return;
-        }
-        counters_.accepted.fetch_add(1, std::memory_order_relaxed);
-        auto& message = std::get<core::message_accepted>(written.front()).message;
-        hand_over([&](inbox& in) { in.messages.push_back(std::move(message)); });
-        done(smpp::command_status::esme_rok);
+      [this, done = std::move(done), statuses = std::move(statuses), stored = std::move(stored),
+       since = std::chrono::steady_clock::now()](std::span<const core::step_result> results,
+                                                 std::span<core::message_step> written) mutable {
+        commit_latency_.add(std::chrono::steady_clock::now() - since, results.size());
+        std::size_t accepted = 0;
+        hand_over([&](inbox& in) {
+          for (std::size_t k = 0; k < results.size(); ++k) {
+            const auto ec = results[k].ec;
+            note_store_result(ec, "append");
+            if (ec) {
+              statuses[stored[k]] = ec == core::errc::full ? smpp::command_status::esme_rmsgqful
+                                                           : smpp::command_status::esme_rsyserr;
+              continue;
+            }
+            ++accepted;
+            in.messages.push_back(std::move(std::get<core::message_accepted>(written[k]).message));
+          }
+        });
+        counters_.accepted.fetch_add(accepted, std::memory_order_relaxed);
+        counters_.refused.fetch_add(results.size() - accepted, std::memory_order_relaxed);
+        done(statuses);
       });
 }
 

@@ -133,8 +133,8 @@ class engine final : public core::message_sink, public core::receipt_source {
   void tick();
 
   // core::message_sink
-  void accept(core::message_record message,
-              std::function<void(smpp::command_status)> done) override;
+  using core::message_sink::accept;
+  void accept(std::vector<core::message_record> messages, batch_done done) override;
 
   // core::receipt_source
   void attach(std::uint64_t session, std::string_view system_id, std::uint32_t window,

@@ -210,32 +210,22 @@ void rest_api::submit(const account::account& account, std::vector<rest::sms_req
     book_.add(std::move(status));
   }
 
-  struct pending {
-    std::atomic<std::size_t> left;
-    std::atomic<int> worst{static_cast<int>(smpp::command_status::esme_rok)};
-    std::vector<std::uint64_t> ids;
-    reply_fn reply;
-    rest_api* api;
-  };
-  auto p = std::make_shared<pending>();
-  p->left = total;
-  p->ids = std::move(ids);
-  p->reply = std::move(reply);
-  p->api = this;
+  std::vector<core::message_record> all;
+  all.reserve(total);
   for (auto& records : messages) {
-    for (auto& record : records) {
-      deps_.sink.accept(std::move(record), [p](smpp::command_status s) {
-        if (s != smpp::command_status::esme_rok) p->worst.store(static_cast<int>(s));
-        if (p->left.fetch_sub(1) != 1) return;
-        const auto worst = static_cast<smpp::command_status>(p->worst.load());
-        if (worst != smpp::command_status::esme_rok) {
-          p->reply(p->api->error(refused(worst)));
-          return;
-        }
-        p->reply({200, nlohmann::json{{"ids", p->ids}}.dump()});
-      });
-    }
+    for (auto& record : records) all.push_back(std::move(record));
   }
+  deps_.sink.accept(std::move(all), [this, ids = std::move(ids), reply = std::move(reply)](
+                                        std::span<const smpp::command_status> statuses) {
+    const auto worst = std::find_if(statuses.begin(), statuses.end(), [](smpp::command_status s) {
+      return s != smpp::command_status::esme_rok;
+    });
+    if (worst != statuses.end()) {
+      reply(error(refused(*worst)));
+      return;
+    }
+    reply({200, nlohmann::json{{"ids", ids}}.dump()});
+  });
 }
 
 http_reply rest_api::status(std::string_view token, std::string_view id_text) {

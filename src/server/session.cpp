@@ -257,6 +257,7 @@ class session final : public session_base,
       partial_.assign(input.begin() + static_cast<std::ptrdiff_t>(consumed), input.end());
     }
     trim(partial_);
+    flush_submits();
     flush_acks();
     wake_writer();
   }
@@ -268,7 +269,10 @@ class session final : public session_base,
     for (const auto& ack : events.acks) note_ack(ack);
     if (events.submit_sequence) submit(*events.submit_sequence, std::move(events.submit));
     if (!events.reason.empty() && !events.close) log_limited(events.kind, events.reason);
-    if (events.close) begin_close(events.reason);
+    if (events.close) {
+      flush_submits();  // what came before the unbind (or the error) is taken, as answered
+      begin_close(events.reason);
+    }
   }
 
   // Refusals and protocol errors are one line each, up to a burst per interval; beyond it
@@ -361,22 +365,35 @@ class session final : public session_base,
     wake_writer();
   }
 
+  // Collected over one read and handed to the sink together (flush_submits).
   void submit(std::uint32_t sequence_number, core::message_record message) {
-    const std::uint64_t id = message.id;
     ++outstanding_submits_;
     submits_taken_.fetch_add(1, std::memory_order_relaxed);
-    auto done = [self = this->shared_from_this(), sequence_number,
-                 id](smpp::command_status status) {
+    submit_ids_.emplace_back(sequence_number, message.id);
+    submit_messages_.push_back(std::move(message));
+  }
+
+  void flush_submits() {
+    if (submit_messages_.empty()) return;
+    auto messages = std::move(submit_messages_);
+    submit_messages_.clear();
+    auto done = [self = this->shared_from_this(), ids = std::move(submit_ids_)](
+                    std::span<const smpp::command_status> statuses) mutable {
       if (self->io_.get_executor().running_in_this_thread()) {
-        self->submit_done(sequence_number, id, status);
-      } else {
-        asio::post(self->executor(), [self, sequence_number, id, status] {
-          self->submit_done(sequence_number, id, status);
-          self->wake_writer();
-        });
+        for (std::size_t i = 0; i < ids.size(); ++i)
+          self->submit_done(ids[i].first, ids[i].second, statuses[i]);
+        return;  // the read that submitted them wakes the writer
       }
+      asio::post(self->executor(),
+                 [self, ids = std::move(ids),
+                  statuses = std::vector<smpp::command_status>(statuses.begin(), statuses.end())] {
+                   for (std::size_t i = 0; i < ids.size(); ++i)
+                     self->submit_done(ids[i].first, ids[i].second, statuses[i]);
+                   self->wake_writer();
+                 });
     };
-    context_.sink.accept(std::move(message), std::move(done));
+    submit_ids_.clear();
+    context_.sink.accept(std::move(messages), std::move(done));
   }
 
   void submit_done(std::uint32_t sequence_number, std::uint64_t id, smpp::command_status status) {
@@ -520,8 +537,10 @@ class session final : public session_base,
   std::atomic<std::uint64_t> deliveries_sent_{0};
   std::atomic<std::uint64_t> deliveries_open_{0};
   bool attached_ = false;
-  std::uint32_t outstanding_submits_ =
-      0;  // accepted, waiting for the sink's verdict    // takes receipts from context_.receipts
+  std::uint32_t outstanding_submits_ = 0;  // accepted, waiting for the sink's verdict
+  // This read's submit_sm, not yet handed to the sink, and their (sequence_number, id).
+  std::vector<core::message_record> submit_messages_;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> submit_ids_;
 };
 
 }  // namespace

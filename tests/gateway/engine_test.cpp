@@ -181,6 +181,44 @@ TEST_F(engine_test, esme_rok_comes_after_the_message_is_in_the_store) {
   EXPECT_EQ(unfinished[0].parts, 1);
 }
 
+TEST_F(engine_test, messages_handed_over_together_get_a_status_each_in_order) {
+  auto& store = open_store();
+  auto& e = make_engine(store, 60'000);
+  ASSERT_EQ(submit(e, message("4500000001")), command_status::esme_rok);  // id 1000
+  std::vector<message_record> batch;
+  batch.push_back(message("4500000002"));  // 1001
+  auto again = message("4500000003");      // 1002, made
+  again.id = 1000;                         // ... a duplicate: already stored, only this one fails
+  batch.push_back(std::move(again));
+  batch.push_back(message("4500000004"));  // 1003
+  std::promise<std::vector<command_status>> got;
+  int calls = 0;
+  e.accept(std::move(batch), [&](std::span<const command_status> statuses) {
+    ++calls;
+    got.set_value({statuses.begin(), statuses.end()});
+  });
+  EXPECT_EQ(got.get_future().get(),
+            (std::vector<command_status>{command_status::esme_rok, command_status::esme_rsyserr,
+                                         command_status::esme_rok}));
+  EXPECT_EQ(calls, 1);
+  // The two accepted ones are durable, the refused one did not replace the first.
+  const auto unfinished = smppd::test_support::committed_messages(dir_ / "smppd.db");
+  ASSERT_EQ(unfinished.size(), 3u);
+  EXPECT_EQ(unfinished[0].destination_addr, "4500000001");
+  EXPECT_EQ(unfinished[1].id, 1001u);
+  EXPECT_EQ(unfinished[2].id, 1003u);
+  EXPECT_EQ(e.counters().accepted, 3u);
+  EXPECT_EQ(e.counters().refused, 1u);
+}
+
+TEST_F(engine_test, an_empty_hand_over_is_answered_at_once) {
+  auto& e = make_engine(open_store(), 60'000);
+  bool answered = false;
+  e.accept(std::vector<message_record>{},
+           [&](std::span<const command_status> statuses) { answered = statuses.empty(); });
+  EXPECT_TRUE(answered);
+}
+
 TEST_F(engine_test, a_receipt_goes_to_the_receiver_and_leaves_the_store_when_acknowledged) {
   auto& store = open_store();
   auto& e = make_engine(store);
