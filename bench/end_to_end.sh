@@ -10,6 +10,7 @@
 # "carrier" routes every message to an upstream carrier: build/bench/smppd_responder with
 # receipts (4 sessions, window 64), the rest as "full".
 # PERF_OUT=FILE records a perf profile of the server (call graphs) while the load runs.
+# SYNC_TIMES=1 times the server's fdatasync calls (perf trace -s, per thread).
 # SYSCALLS=1 counts the server's writes, syncs, futex calls ... during the load (perf stat).
 # RD=0 submits without registered_delivery (no receipts); default 1.
 set -euo pipefail
@@ -78,6 +79,9 @@ written_before=$(awk '/^wchar/{print $2}' /proc/$pid/io)
 switches_before=$(switches)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
 if [ -n "${PERF_OUT:-}" ]; then perf record -q -F 1999 -g -o "$PERF_OUT" -p "$pid" 2>/dev/null & perf_pid=$!; fi
+if [ -n "${SYNC_TIMES:-}" ]; then
+  perf trace -s -e fdatasync -p "$pid" -o "$work/fdatasync" 2>/dev/null & perf_pid=$!
+fi
 if [ -n "${SYSCALLS:-}" ]; then
   perf stat -x, -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_futex,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait -o "$work/syscalls" -p "$pid" & perf_pid=$!
 fi
@@ -85,6 +89,9 @@ fi
   --system-id bench --password secret --json --quiet "$@"
 after=$(cpu)
 if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
+if [ -n "${SYNC_TIMES:-}" ]; then
+  echo "fdatasync (perf trace -s, ms): $(awk '$1 == "fdatasync" {printf "%s calls: total %s, min %s, avg %s, max %s; ", $2, $4, $5, $6, $7}' "$work/fdatasync")"
+fi
 if [ -n "${SYSCALLS:-}" ]; then echo "server system calls: $(awk -F, '/syscalls/{sub("syscalls:sys_enter_", "", $3); printf "%s %s  ", $3, $1}' "$work/syscalls")"; fi
 switches_after=$(switches)
 echo "server bytes written (write/pwrite calls): $(( $(awk '/^wchar/{print $2}' /proc/$pid/io) - written_before )), by thread since start: $(for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^wchar/{print $2}' "$t/io")"; done | sort | awk '$2 > 0 {printf "%s %d  ", $1, $2}')"

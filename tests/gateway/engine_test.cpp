@@ -21,6 +21,7 @@
 #include "dlr/deliver.hpp"
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "support/committed_store.hpp"
+#include "support/incompressible.hpp"
 #include "support/responder.hpp"
 
 namespace {
@@ -33,6 +34,7 @@ using smppd::core::receipt_ptr;
 using smppd::gateway::engine;
 using smppd::smpp::command_status;
 using smppd::store::sqlite::sqlite_message_store;
+using smppd::test_support::incompressible;
 
 // A receiver session: records what it was given.
 class fake_session final : public smppd::core::receipt_target {
@@ -509,7 +511,7 @@ TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_ther
   int full = 0;
   for (int i = 0; i < 50; ++i) {
     auto m = message("4512345678");
-    m.payload.assign(3000, 'x');
+    m.payload = incompressible<std::vector<std::uint8_t>>(3000, static_cast<std::uint32_t>(i));
     full += submit(e, std::move(m)) == command_status::esme_rmsgqful ? 1 : 0;
   }
   EXPECT_GT(full, 0);
@@ -518,7 +520,7 @@ TEST_F(engine_test, a_full_store_answers_rmsgqful_logs_it_and_recovers_when_ther
 
   store.set_max_pages(1u << 30);
   auto m = message("4512345678");
-  m.payload.assign(3000, 'x');
+  m.payload = incompressible<std::vector<std::uint8_t>>(3000, 99);
   EXPECT_EQ(submit(e, std::move(m)), command_status::esme_rok);
   EXPECT_NE(log_sink_->text().find("writes succeed again"), std::string::npos) << log_sink_->text();
 }
@@ -529,7 +531,8 @@ TEST_F(engine_test, an_outcome_the_store_could_not_record_is_recorded_later) {
   auto session = std::make_shared<fake_session>();
   e.attach(1, "acme", 10, session);
   auto m = message("4512345678");
-  m.user_message_reference.assign(4000, 'r');  // the receipt needs new pages too
+  m.user_message_reference =  // the receipt needs new pages too
+      incompressible<std::vector<std::uint8_t>>(4000);
   ASSERT_EQ(submit(e, std::move(m)), command_status::esme_rok);
   store.flush();
   settle(e);  // with the carrier

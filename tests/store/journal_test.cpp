@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -128,6 +129,9 @@ void write_corpus(const std::vector<std::uint8_t>& batch) {
   write("mo_received", {e.bytes().begin(), e.bytes().end()});
   write("finished_before_mo",
         smppd::test_support::from_hex(smppd::test_support::pre_mo_finished_hex));
+  std::vector<std::uint8_t> row;
+  journal::compress(batch, row);
+  write("batch_compressed", row);
 }
 
 TEST(journal_test, every_step_reads_back_field_by_field) {
@@ -309,6 +313,54 @@ TEST(journal_test, another_version_an_unknown_step_or_a_bad_flag_is_refused) {
   const std::vector<std::uint8_t> string_past_end = {journal::format_version, 2, 7, 50, 'a'};
   decode_all(string_past_end, ok);
   EXPECT_FALSE(ok);
+}
+
+// What the store writes: the batch as an LZ4 row (format 2), read back as the same bytes.
+TEST(journal_test, a_compressed_row_expands_to_its_batch_and_a_plain_row_is_read_as_is) {
+  journal::encoder e;
+  for (std::uint64_t i = 0; i < 100; ++i) {  // a group commit: similar messages and receipts
+    auto m = full_message();
+    m.id = 1000 + i;
+    e.accepted(m);
+    e.finished({m.id, message_state::delivered, at(5 + i), 0, full_receipt()}, 2000 + i);
+    e.receipt_removed(1900 + i);
+  }
+  const std::vector<std::uint8_t> batch(e.bytes().begin(), e.bytes().end());
+  std::vector<std::uint8_t> row;
+  journal::compress(batch, row);
+  EXPECT_EQ(row[0], journal::compressed_format_version);
+  EXPECT_LT(row.size(), batch.size() / 4);
+  std::vector<std::uint8_t> scratch;
+  const auto expanded = journal::expand(row, scratch);
+  ASSERT_TRUE(expanded);
+  EXPECT_TRUE(std::equal(expanded->begin(), expanded->end(), batch.begin(), batch.end()));
+  bool ok = false;
+  EXPECT_EQ(decode_all(*expanded, ok).size(), 300u);
+  EXPECT_TRUE(ok);
+
+  // Rows written before compression are the batch itself: read in place, not copied.
+  const auto plain = journal::expand(batch, scratch);
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->data(), batch.data());
+  EXPECT_EQ(plain->size(), batch.size());
+}
+
+TEST(journal_test, a_cut_or_corrupt_compressed_row_is_refused) {
+  std::vector<std::uint8_t> row;
+  journal::compress(sample_batch(), row);
+  std::vector<std::uint8_t> scratch;
+  for (std::size_t n = 1; n < row.size(); ++n) {
+    EXPECT_FALSE(journal::expand({row.data(), n}, scratch)) << n;
+  }
+  // A stated length LZ4 cannot reach from this many octets: refused before any allocation.
+  const std::vector<std::uint8_t> huge = {
+      journal::compressed_format_version, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00};
+  EXPECT_FALSE(journal::expand(huge, scratch));
+  EXPECT_LT(scratch.capacity(), 1u << 20);
+  // A length one off from what the block expands to.
+  auto longer = row;
+  longer[1] = static_cast<std::uint8_t>((longer[1] & 0x7F) == 0x7F ? longer[1] - 1 : longer[1] + 1);
+  EXPECT_FALSE(journal::expand(longer, scratch));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "store/sqlite/sqlite_message_store.hpp"
 #include "support/committed_store.hpp"
 #include "support/hex.hpp"
+#include "support/incompressible.hpp"
 
 namespace {
 
@@ -27,6 +28,7 @@ using smppd::store::sqlite::message_store_options;
 using smppd::store::sqlite::sqlite_message_store;
 using smppd::test_support::committed_messages;
 using smppd::test_support::committed_receipt_ids;
+using smppd::test_support::incompressible;
 
 // The store keeps milliseconds.
 wall_time ms_now() {
@@ -718,7 +720,7 @@ TEST_F(message_store_test, a_full_database_fails_the_whole_batch_and_recovers_wh
   std::atomic<int> full{0}, ok{0}, other{0};
   for (std::uint64_t id = 2; id <= 200; ++id) {
     auto m = sample_message(id);
-    m.payload.assign(2000, 0x41);
+    m.payload = incompressible<std::vector<std::uint8_t>>(2000, static_cast<std::uint32_t>(id));
     store->append(std::move(m), [&](std::error_code ec) {
       if (!ec) {
         ++ok;
@@ -739,10 +741,10 @@ TEST_F(message_store_test, a_full_database_fails_the_whole_batch_and_recovers_wh
   // A receipt in a failed batch gets no id and is not counted.
   const auto pending_before = store->pending_count("acme");
   auto m = sample_message(1000);
-  m.payload.assign(3000, 0x42);
+  m.payload = incompressible<std::vector<std::uint8_t>>(3000, 1000);
   store->append(std::move(m), {});
   auto r = sample_receipt(1);
-  r.text.assign(20000, 'x');  // needs overflow pages: no room
+  r.text = incompressible<std::string>(20000);  // needs overflow pages: no room
   std::promise<std::pair<std::error_code, std::uint64_t>> p;
   store->record_outcome(1, message_state::delivered, ms_now(), 0, r,
                         [&](std::error_code ec, std::uint64_t rid) {
@@ -756,7 +758,7 @@ TEST_F(message_store_test, a_full_database_fails_the_whole_batch_and_recovers_wh
   // The disk has room again: the next append succeeds without reopening.
   store->set_max_pages(1u << 30);
   auto again = sample_message(5000);
-  again.payload.assign(2000, 0x43);
+  again.payload = incompressible<std::vector<std::uint8_t>>(2000, 5000);
   EXPECT_FALSE(append_sync(*store, again));
   EXPECT_EQ(committed_messages(db_file()).back().id, 5000u);
 }

@@ -30,10 +30,12 @@ void read_committed(const std::filesystem::path& db, const std::string& table_sq
   sqlite3_finalize(s);
   sqlite3_prepare_v2(c, "SELECT data FROM journal ORDER BY seq", -1, &s, nullptr);
   bool ok = true;
+  std::vector<std::uint8_t> scratch;
   while (ok && sqlite3_step(s) == SQLITE_ROW) {
     const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(s, 0));
     const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s, 0));
-    ok = store::journal::decode({data, size}, step);
+    const auto batch = store::journal::expand({data, size}, scratch);
+    ok = batch && store::journal::decode(*batch, step);
   }
   sqlite3_finalize(s);
   sqlite3_close(c);

@@ -1,5 +1,7 @@
 #include "store/journal/journal.hpp"
 
+#include <lz4.h>
+
 #include <chrono>
 #include <limits>
 #include <optional>
@@ -324,6 +326,41 @@ bool decode(std::span<const std::uint8_t> batch,
   if (!parsed || bad) return false;
   for (auto& step : steps) each(std::move(step));
   return true;
+}
+
+void compress(std::span<const std::uint8_t> batch, std::vector<std::uint8_t>& row) {
+  row.clear();
+  row.push_back(compressed_format_version);
+  field_writer(row).varint(batch.size());
+  const auto header = row.size();
+  const int source = static_cast<int>(batch.size());  // a batch is far below LZ4's 2 GB limit
+  row.resize(header + static_cast<std::size_t>(LZ4_compressBound(source)));
+  const int written = LZ4_compress_default(reinterpret_cast<const char*>(batch.data()),
+                                           reinterpret_cast<char*>(row.data() + header), source,
+                                           static_cast<int>(row.size() - header));
+  row.resize(header + static_cast<std::size_t>(written));
+}
+
+std::optional<std::span<const std::uint8_t>> expand(std::span<const std::uint8_t> row,
+                                                    std::vector<std::uint8_t>& scratch) {
+  if (row.empty() || row[0] != compressed_format_version) return row;
+  field_reader r(row.subspan(1));
+  const auto size = r.varint();
+  if (!r.ok()) return std::nullopt;
+  std::size_t header = 2;
+  while (row[header - 1] & 0x80) ++header;  // the varint's octets, already checked
+  const auto block = row.subspan(header);
+  // LZ4 expands at most ~255x: a stated length beyond that is corrupt, not a reason to
+  // allocate it.
+  if (size > block.size() * 255 + 64 || size > std::numeric_limits<int>::max()) {
+    return std::nullopt;
+  }
+  scratch.resize(size);
+  const int got = LZ4_decompress_safe(reinterpret_cast<const char*>(block.data()),
+                                      reinterpret_cast<char*>(scratch.data()),
+                                      static_cast<int>(block.size()), static_cast<int>(size));
+  if (got < 0 || static_cast<std::uint64_t>(got) != size) return std::nullopt;
+  return std::span<const std::uint8_t>(scratch);
 }
 
 }  // namespace smppd::store::journal

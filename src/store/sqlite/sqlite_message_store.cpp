@@ -313,8 +313,9 @@ bool sqlite_message_store::run_batch(std::vector<request>& batch) {
   }
   auto* s = insert_journal_.get();
   const auto bytes = encoder_.bytes();
+  journal::compress(bytes, compressed_);
   sqlite3_bind_int64(s, 1, static_cast<std::int64_t>(seq));
-  sqlite3_bind_blob64(s, 2, bytes.data(), bytes.size(), SQLITE_STATIC);
+  sqlite3_bind_blob64(s, 2, compressed_.data(), compressed_.size(), SQLITE_STATIC);
   rc = run(s);
   sqlite3_clear_bindings(s);
   if (rc == SQLITE_OK) rc = run(commit_.get());
@@ -526,8 +527,10 @@ bool sqlite_message_store::fold(std::uint64_t upto) {
     }
     sqlite3_reset(read);
     if (rc != SQLITE_OK) return failed(rc);
+    const auto batch = journal::expand(row_, expanded_);
+    if (!batch) return failed(SQLITE_CORRUPT);
     bool decoded = true;
-    const bool scanned = journal::scan(row_, [&](const journal::entry& e) {
+    const bool scanned = journal::scan(*batch, [&](const journal::entry& e) {
       if (rc != SQLITE_OK || !decoded) return;
       const bool message = e.what == journal::entry::kind::accepted &&
                            live_messages_.contains(e.message_id) &&
@@ -657,12 +660,15 @@ void sqlite_message_store::reload() {
       const auto seq = static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), 0));
       const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(s.get(), 1));
       const auto size = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1));
-      const bool ok = journal::decode(
-          {data, size}, [&](core::message_step&& step) { apply(step, seq, nullptr); });
+      const auto batch = journal::expand({data, size}, expanded_);
+      const bool ok = batch && journal::decode(*batch, [&](core::message_step&& step) {
+                        apply(step, seq, nullptr);
+                      });
       if (!ok) throw store_error("the journal row " + std::to_string(seq) + " is corrupt");
       last_seq_ = seq;
       // Due for folding at once (not time_point::min(): `now - at` would overflow).
-      unfolded_.push_back({seq, std::chrono::steady_clock::now() - options_.fold_age, size});
+      unfolded_.push_back(
+          {seq, std::chrono::steady_clock::now() - options_.fold_age, batch->size()});
     }
     if (rc != SQLITE_DONE) fail(handle_, "read the journal");
   }

@@ -186,7 +186,9 @@ class sqlite_message_store final : public core::message_store {
       delete_message_, message_exists_, insert_receipt_, delete_receipt_, delete_journal_,
       read_journal_, set_meta_;
   journal::encoder encoder_;
-  std::vector<std::uint8_t> row_;  // a journal row read back by the fold
+  std::vector<std::uint8_t> compressed_;  // the batch as its journal row
+  std::vector<std::uint8_t> row_;         // a journal row read back by the fold ...
+  std::vector<std::uint8_t> expanded_;    // ... and its batch
   std::unordered_map<std::uint64_t, std::uint64_t> live_messages_;  // id -> journal row
   std::unordered_map<std::uint64_t, std::uint64_t> live_receipts_;  // receipt id -> journal row
   std::vector<table_update> table_updates_;                         // seq order
@@ -201,7 +203,7 @@ class sqlite_message_store final : public core::message_store {
   struct journal_row {
     std::uint64_t seq;
     std::chrono::steady_clock::time_point at;  // committed
-    std::size_t bytes;
+    std::size_t bytes;                         // of the batch, expanded
   };
   std::deque<journal_row> unfolded_;
   bool fold_behind_ = false;  // writer thread: rows old enough are left for the next step
