@@ -194,8 +194,11 @@ TEST_F(flood_test, another_account_binds_fast_while_100_connections_guess_passwo
   stop.store(true);
   for (auto& t : guessers) t.join();
   std::sort(took.begin(), took.end());
-  EXPECT_LT(took[2], 100ms) << "median of 5 binds during the flood";
-  EXPECT_LT(took.back(), 1s);
+  // Behind 100 guessers' password checks (scrypt, a few at a time) a bind would wait for
+  // seconds; the bounds leave room for a sanitizer build sharing two cores with other tests
+  // (108 ms was seen there for 100 ms).
+  EXPECT_LT(took[2], 400ms) << "median of 5 binds during the flood";
+  EXPECT_LT(took.back(), 2s);
   EXPECT_GT(guesses.load(), 500u);
   EXPECT_EQ(wrong.load() + refused.load(), guesses.load());
   // The guessers' address was locked out: logged once, however many binds it refused.
