@@ -94,7 +94,7 @@ if [ -n "${SYNC_TIMES:-}" ]; then
 fi
 if [ -n "${SYSCALLS:-}" ]; then echo "server system calls: $(awk -F, '/syscalls/{sub("syscalls:sys_enter_", "", $3); printf "%s %s  ", $3, $1}' "$work/syscalls")"; fi
 switches_after=$(switches)
-echo "server bytes written (write/pwrite calls): $(( $(awk '/^wchar/{print $2}' /proc/$pid/io) - written_before )), by thread since start: $(for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^wchar/{print $2}' "$t/io")"; done | sort | awk '$2 > 0 {printf "%s %d  ", $1, $2}')"
+echo "server bytes written (write/pwrite calls): $(( $(awk '/^wchar/{print $2}' /proc/$pid/io) - written_before )), by thread since start: $(for t in /proc/$pid/task/*; do echo "$(cat "$t/comm") $(awk '/^wchar/{print $2}' "$t/io")"; done | sort | awk '$2 > 0 {printf "%s %s  ", $1, $2}')"
 echo "server CPU seconds by thread: $(paste <(echo "$before") <(echo "$after") |
   awk '{printf "%s %.2f  ", $1, ($4-$2)/100}')"
 echo "server thread sleeps (voluntary context switches): $(paste <(echo "$switches_before") <(echo "$switches_after") |
