@@ -78,7 +78,7 @@ before=$(cpu)
 written_before=$(awk '/^wchar/{print $2}' /proc/$pid/io)
 switches_before=$(switches)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
-if [ -n "${PERF_OUT:-}" ]; then perf record -q -F 1999 -g -o "$PERF_OUT" -p "$pid" 2>/dev/null & perf_pid=$!; fi
+if [ -n "${PERF_OUT:-}" ]; then perf record -q -F 1999 ${PERF_CALLGRAPH:--g} -o "$PERF_OUT" -p "$pid" 2>/dev/null & perf_pid=$!; fi
 if [ -n "${SYNC_TIMES:-}" ]; then
   perf trace -s -e fdatasync -p "$pid" -o "$work/fdatasync" 2>/dev/null & perf_pid=$!
 fi

@@ -329,11 +329,15 @@ bool decode(std::span<const std::uint8_t> batch,
 }
 
 void compress(std::span<const std::uint8_t> batch, std::vector<std::uint8_t>& row) {
+  if (batch.size() > LZ4_MAX_INPUT_SIZE) {  // ~2 GB: kept as it is, read as format 1
+    row.assign(batch.begin(), batch.end());
+    return;
+  }
   row.clear();
   row.push_back(compressed_format_version);
   field_writer(row).varint(batch.size());
   const auto header = row.size();
-  const int source = static_cast<int>(batch.size());  // a batch is far below LZ4's 2 GB limit
+  const int source = static_cast<int>(batch.size());
   row.resize(header + static_cast<std::size_t>(LZ4_compressBound(source)));
   const int written = LZ4_compress_default(reinterpret_cast<const char*>(batch.data()),
                                            reinterpret_cast<char*>(row.data() + header), source,

@@ -59,7 +59,8 @@ class encoder {
   std::size_t steps_ = 0;
 };
 
-// A format-1 batch as a stored row (format 2), written over `row`.
+// A format-1 batch as a stored row (format 2), written over `row`; a batch beyond LZ4's
+// input limit (~2 GB) is stored as it is.
 void compress(std::span<const std::uint8_t> batch, std::vector<std::uint8_t>& row);
 // The format-1 batch a stored row holds: the row itself (format 1), or its expansion into
 // `scratch` (format 2). nullopt when a compressed row does not expand to its stated length.
