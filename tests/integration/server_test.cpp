@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -134,6 +135,36 @@ TEST_F(server_test, message_ids_are_unique_decimal_numbers_of_at_most_19_digits)
   EXPECT_EQ(ids.size(), 200u);
 }
 
+// A burst in one write reaches the store as one batch; each submit_sm still gets its own
+// answer under its own sequence number, refusals among them included.
+TEST_F(server_test, submits_written_together_are_each_answered_under_their_sequence) {
+  start();
+  auto c = bound();
+  std::vector<std::uint8_t> burst;
+  std::map<std::uint32_t, command_status> expected;
+  for (int i = 0; i < 120; ++i) {
+    auto s = make_submit("4512345678", "together " + std::to_string(i));
+    if (i % 7 == 3) s.dest_addr_ton = 2;  // refused before the store
+    const auto sequence = c->next_sequence();
+    expected[sequence] = i % 7 == 3 ? command_status::esme_rinvdstton : command_status::esme_rok;
+    smpp::encode(smpp::make_pdu(std::move(s), sequence), burst);
+  }
+  c->send_bytes(burst);
+  std::set<std::string> ids;
+  for (int n = 0; n < 120; ++n) {
+    const auto resp = c->expect_pdu();
+    ASSERT_EQ(resp.command_id(), command_id::submit_sm_resp);
+    const auto want = expected.find(resp.sequence_number);
+    ASSERT_NE(want, expected.end()) << resp.sequence_number;
+    EXPECT_EQ(resp.command_status, want->second) << resp.sequence_number;
+    if (resp.command_status == command_status::esme_rok) {
+      ids.insert(std::string(resp.get_if<smpp::submit_sm_resp>()->message_id.view()));
+    }
+    expected.erase(want);  // answered once
+  }
+  EXPECT_TRUE(expected.empty());
+  EXPECT_EQ(ids.size(), 120u - 17u);  // i % 7 == 3 for 17 of 0..119
+}
 TEST_F(server_test, message_ids_stay_unique_across_a_restart) {
   start();
   std::set<std::string> ids;
