@@ -342,6 +342,10 @@ void compress(std::span<const std::uint8_t> batch, std::vector<std::uint8_t>& ro
   const int written = LZ4_compress_default(reinterpret_cast<const char*>(batch.data()),
                                            reinterpret_cast<char*>(row.data() + header), source,
                                            static_cast<int>(row.size() - header));
+  if (written <= 0) {  // cannot happen with compressBound's room; never store what won't expand
+    row.assign(batch.begin(), batch.end());
+    return;
+  }
   row.resize(header + static_cast<std::size_t>(written));
 }
 
