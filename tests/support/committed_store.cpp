@@ -15,7 +15,7 @@ namespace smppd::test_support {
 namespace {
 
 // Opens `db` read-only, hands each row of `table_sql` to `row`, then every journal step, in
-// order, to `step`.
+// order, to `step`, all from one snapshot.
 void read_committed(const std::filesystem::path& db, const std::string& table_sql,
                     const std::function<void(sqlite3_stmt*)>& row,
                     const std::function<void(core::message_step&&)>& step) {
@@ -24,6 +24,9 @@ void read_committed(const std::filesystem::path& db, const std::string& table_sq
     sqlite3_close(c);
     throw std::runtime_error("cannot open " + db.string());
   }
+  // One read transaction: both reads see the same commit. Without it a fold committing in
+  // between (rows moved from the journal into the tables) hid those rows from both reads.
+  sqlite3_exec(c, "BEGIN", nullptr, nullptr, nullptr);
   sqlite3_stmt* s = nullptr;
   sqlite3_prepare_v2(c, table_sql.c_str(), -1, &s, nullptr);
   while (sqlite3_step(s) == SQLITE_ROW) row(s);
@@ -38,6 +41,7 @@ void read_committed(const std::filesystem::path& db, const std::string& table_sq
     ok = batch && store::journal::decode(*batch, step);
   }
   sqlite3_finalize(s);
+  sqlite3_exec(c, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_close(c);
   if (!ok) throw std::runtime_error("a journal row does not decode");
 }
