@@ -63,6 +63,7 @@ class field_reader {
 
   bool ok() const { return ok_; }
   bool at_end() const { return pos_ == in_.size(); }
+  std::size_t position() const { return pos_; }
 
   std::uint64_t varint() {
     std::uint64_t v = 0;
@@ -329,10 +330,8 @@ bool decode(std::span<const std::uint8_t> batch,
 }
 
 void compress(std::span<const std::uint8_t> batch, std::vector<std::uint8_t>& row) {
-  if (batch.size() > LZ4_MAX_INPUT_SIZE) {  // ~2 GB: kept as it is, read as format 1
-    row.assign(batch.begin(), batch.end());
-    return;
-  }
+  const auto keep_plain = [&] { row.assign(batch.begin(), batch.end()); };  // read as format 1
+  if (batch.size() > LZ4_MAX_INPUT_SIZE) return keep_plain();               // ~2 GB
   row.clear();
   row.push_back(compressed_format_version);
   field_writer(row).varint(batch.size());
@@ -342,10 +341,7 @@ void compress(std::span<const std::uint8_t> batch, std::vector<std::uint8_t>& ro
   const int written = LZ4_compress_default(reinterpret_cast<const char*>(batch.data()),
                                            reinterpret_cast<char*>(row.data() + header), source,
                                            static_cast<int>(row.size() - header));
-  if (written <= 0) {  // cannot happen with compressBound's room; never store what won't expand
-    row.assign(batch.begin(), batch.end());
-    return;
-  }
+  if (written <= 0) return keep_plain();  // not with compressBound's room; never unexpandable
   row.resize(header + static_cast<std::size_t>(written));
 }
 
@@ -355,9 +351,7 @@ std::optional<std::span<const std::uint8_t>> expand(std::span<const std::uint8_t
   field_reader r(row.subspan(1));
   const auto size = r.varint();
   if (!r.ok()) return std::nullopt;
-  std::size_t header = 2;
-  while (row[header - 1] & 0x80) ++header;  // the varint's octets, already checked
-  const auto block = row.subspan(header);
+  const auto block = row.subspan(1 + r.position());
   // LZ4 expands at most ~255x: a stated length beyond that is corrupt, not a reason to
   // allocate it.
   if (size > block.size() * 255 + 64 || size > std::numeric_limits<int>::max()) {
