@@ -10,7 +10,7 @@
 # "carrier" routes every message to an upstream carrier: build/bench/smppd_responder with
 # receipts (4 sessions, window 64), the rest as "full".
 # PERF_OUT=FILE records a perf profile of the server (call graphs) while the load runs.
-# SYNC_TIMES=1 times the server's fdatasync calls (perf trace -s, per thread).
+# SYNC_TIMES=1 times the server's fdatasync and fsync calls (perf trace -s, per thread).
 # SYSCALLS=1 counts the server's writes, syncs, futex calls ... during the load (perf stat).
 # RD=0 submits without registered_delivery (no receipts); default 1.
 set -euo pipefail
@@ -80,17 +80,17 @@ switches_before=$(switches)
 ( while kill -0 $pid 2>/dev/null; do awk '/VmRSS/{printf "%s ", $2}' /proc/$pid/status; sleep 5; done ) > "$work/rss" &
 if [ -n "${PERF_OUT:-}" ]; then perf record -q -F 1999 ${PERF_CALLGRAPH:--g} -o "$PERF_OUT" -p "$pid" 2>/dev/null & perf_pid=$!; fi
 if [ -n "${SYNC_TIMES:-}" ]; then
-  perf trace -s -e fdatasync -p "$pid" -o "$work/fdatasync" 2>/dev/null & perf_pid=$!
+  perf trace -s -e fdatasync,fsync -p "$pid" -o "$work/fdatasync" 2>/dev/null & perf_pid=$!
 fi
 if [ -n "${SYSCALLS:-}" ]; then
-  perf stat -x, -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_futex,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait -o "$work/syscalls" -p "$pid" & perf_pid=$!
+  perf stat -x, -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_futex,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_epoll_ctl -o "$work/syscalls" -p "$pid" & perf_pid=$!
 fi
 /usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" --registered-delivery "${RD:-1}" \
   --system-id bench --password secret --json --quiet "$@"
 after=$(cpu)
 if [ -n "${perf_pid:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 if [ -n "${SYNC_TIMES:-}" ]; then
-  echo "fdatasync (perf trace -s, ms): $(awk '$1 == "fdatasync" {printf "%s calls: total %s, min %s, avg %s, max %s; ", $2, $4, $5, $6, $7}' "$work/fdatasync")"
+  echo "syncs by thread (perf trace -s, ms): $(awk '/^ [^ ].*\([0-9]+\)/ {thread = $1} $1 == "fdatasync" || $1 == "fsync" {printf "%s %s %s calls: total %s, min %s, avg %s, max %s; ", thread, $1, $2, $4, $5, $6, $7}' "$work/fdatasync")"
 fi
 if [ -n "${SYSCALLS:-}" ]; then echo "server system calls: $(awk -F, '/syscalls/{sub("syscalls:sys_enter_", "", $3); printf "%s %s  ", $3, $1}' "$work/syscalls")"; fi
 switches_after=$(switches)
