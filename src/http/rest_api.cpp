@@ -3,7 +3,6 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
