@@ -225,8 +225,11 @@ asio::awaitable<void> drive(std::shared_ptr<client::session> s, std::uint64_t qu
           static_cast<std::uint64_t>(duration<double>(t - start).count() * session_rate) + 1;
       allowed = due > sent ? due - sent : 0;
       if (allowed == 0) {
-        pace.expires_after(
-            duration_cast<steady_clock::duration>(duration<double>(1.0 / session_rate)));
+        // At least a millisecond between wake-ups: a timer per message (57 µs at 70 000/s
+        // over 4 sessions) took three times the load tool's CPU at full speed from the
+        // cores it shares with the server under test. What is due is sent at once.
+        pace.expires_after(std::max<steady_clock::duration>(
+            duration_cast<steady_clock::duration>(duration<double>(1.0 / session_rate)), 1ms));
         std::error_code ignored;
         co_await pace.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
         continue;
