@@ -11,7 +11,8 @@
 # receipts (4 sessions, window 64), the rest as "full".
 # PERF_OUT=FILE records a perf profile of the server (call graphs) while the load runs.
 # SYNC_TIMES=1 times the server's fdatasync and fsync calls (perf trace -s, per thread).
-# SYSCALLS=1 counts the server's writes, syncs, futex calls ... during the load (perf stat).
+# SYSCALLS=1 counts the server's writes, syncs, futex calls, file locks (fcntl) ... during the
+# load (perf stat).
 # RD=0 submits without registered_delivery (no receipts); default 1.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,7 +84,7 @@ if [ -n "${SYNC_TIMES:-}" ]; then
   perf trace -s -e fdatasync,fsync -p "$pid" -o "$work/fdatasync" 2>/dev/null & perf_pid=$!
 fi
 if [ -n "${SYSCALLS:-}" ]; then
-  perf stat -x, -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_futex,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_epoll_ctl -o "$work/syscalls" -p "$pid" & perf_pid=$!
+  perf stat -x, -e syscalls:sys_enter_pwrite64,syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync,syscalls:sys_enter_futex,syscalls:sys_enter_sendmsg,syscalls:sys_enter_recvfrom,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendto,syscalls:sys_enter_read,syscalls:sys_enter_epoll_ctl,syscalls:sys_enter_fcntl,syscalls:sys_enter_pread64 -o "$work/syscalls" -p "$pid" & perf_pid=$!
 fi
 /usr/bin/time -f "load tool: %U s user, %S s system, %e s wall" "$smppd" bench --config "$work/smppd.toml" --sessions 4 --window 64 --count "$count" --registered-delivery "${RD:-1}" \
   --system-id bench --password secret --json --quiet "$@"
