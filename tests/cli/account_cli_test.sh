@@ -3,34 +3,18 @@
 # exit statuses (contract: 1 for an unknown or existing account, 2 for bad usage/config).
 set -uo pipefail
 smppd=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/cli/checks.sh
+source "$(dirname "$0")/checks.sh"
 cat > "$work/smppd.toml" <<'TOML'
 [smpp]
 message_classes = ["standard", "premium"]
 [store]
 url = "sqlite://data/test.db"
 TOML
-failures=0
-passes=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2; shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$work/out" "$work/err"; failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$work/$1"; then passes=$((passes + 1)); else
-    echo "FAIL: $3: '$2' not in $1:"; cat "$work/$1"; failures=$((failures + 1)); fi
-}
 c=(--config "$work/smppd.toml")
 
 expect 0 "add" -- "$smppd" account add acme --password pw1 --max-binds 2 --throughput 100 "${c[@]}"
-[[ -f "$work/data/test.db" ]] && passes=$((passes + 1)) || { echo "FAIL: store not created relative to config"; failures=$((failures + 1)); }
+[[ -f "$work/data/test.db" ]]; ok "the store is created relative to the config file"
 expect 1 "add existing id" -- "$smppd" account add acme --password pw2 "${c[@]}"
 contains err "exists" "existing id message"
 expect 2 "password over 8 characters" -- "$smppd" account add long --password 123456789 "${c[@]}"
@@ -45,7 +29,7 @@ contains out "SYSTEM_ID" "table header"
 expect 0 "show" -- "$smppd" account show acme "${c[@]}"
 contains out "max_binds:      2" "show fields"
 contains out "webhook_url:    -" "no webhook yet"
-grep -q pw1 "$work/out" && { echo "FAIL: password printed"; failures=$((failures + 1)); }
+lacks out pw1 "the password is not printed"
 
 # Webhooks: only the options given change, "" clears one, the secret is never printed.
 expect 0 "webhook" -- "$smppd" account webhook acme --url https://example.com/status --secret hushhush --mo-url http://example.com/mo "${c[@]}"
@@ -53,12 +37,12 @@ expect 0 "show json with webhooks" -- "$smppd" account show acme --json "${c[@]}
 contains out '"webhook_url":"https://example.com/status"' "webhook url shown"
 contains out '"mo_url":"http://example.com/mo"' "mo url shown"
 contains out '"webhook_secret_set":true' "secret set"
-grep -q hushhush "$work/out" && { echo "FAIL: webhook secret printed"; failures=$((failures + 1)); }
+lacks out hushhush "the webhook secret is not printed"
 expect 0 "show with webhooks" -- "$smppd" account show acme "${c[@]}"
 contains out "webhook_secret: (set)" "secret set in show"
-grep -q hushhush "$work/out" && { echo "FAIL: webhook secret printed by show"; failures=$((failures + 1)); }
+lacks out hushhush "the webhook secret is not printed by show"
 expect 0 "list json with webhooks" -- "$smppd" account list --json "${c[@]}"
-grep -q hushhush "$work/out" && { echo "FAIL: webhook secret printed by list"; failures=$((failures + 1)); }
+lacks out hushhush "the webhook secret is not printed by list"
 expect 0 "clear the url only" -- "$smppd" account webhook acme --url "" "${c[@]}"
 expect 0 "show json after clearing" -- "$smppd" account show acme --json "${c[@]}"
 contains out '"webhook_url":""' "url cleared"
@@ -71,7 +55,7 @@ expect 1 "webhook of an unknown account" -- "$smppd" account webhook nobody --ur
 contains err "no account nobody" "unknown account message"
 expect 2 "webhook url without http" -- "$smppd" account webhook acme --url ftp://example.com "${c[@]}"
 contains err "http:// or https://" "bad url message"
-[[ $(wc -l < "$work/err") -eq 1 ]] && passes=$((passes + 1)) || { echo "FAIL: bad url message is not one line"; cat "$work/err"; failures=$((failures + 1)); }
+[[ $(wc -l < "$work/err") -eq 1 ]]; ok "the bad url message is one line"
 expect 2 "mo url without http" -- "$smppd" account webhook acme --mo-url example.com "${c[@]}"
 expect 2 "bad url before unknown account" -- "$smppd" account webhook nobody --url example.com "${c[@]}"
 expect 2 "webhook without options" -- "$smppd" account webhook acme "${c[@]}"
@@ -90,5 +74,4 @@ expect 2 "no subcommand" -- "$smppd"
 expect 0 "version" -- "$smppd" --version
 contains out "smppd " "version text"
 
-echo "account_cli: $passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish account_cli

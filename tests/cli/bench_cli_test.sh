@@ -4,7 +4,8 @@
 # the run takes at least count / rate (slowness only lengthens it, so this cannot flake).
 set -uo pipefail
 smppd=$1
-work=$(mktemp -d)
+# shellcheck source=tests/cli/checks.sh
+source "$(dirname "$0")/checks.sh"
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 cat > "$work/smppd.toml" <<'TOML'
 [node]
@@ -19,13 +20,6 @@ url = "sqlite://var/smppd.db"
 default_status = "DELIVRD"
 default_delay_ms = 0
 TOML
-failures=0
-passes=0
-ok() {  # CONDITION; ok DESCRIPTION: counts the status of the command just before (no $(...)
-  # in DESCRIPTION: its status would be the one counted)
-  local status=$?
-  if [[ $status -eq 0 ]]; then passes=$((passes + 1)); else echo "FAIL: $1"; failures=$((failures + 1)); fi
-}
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/$1" "$2"; }
 
 "$smppd" account add bench --password secret --config "$work/smppd.toml" >/dev/null
@@ -58,5 +52,4 @@ ok "--rate 1000 submits at most 1 100/s"
 if [[ $failures -ne 0 ]]; then
   for f in fast paced; do echo "$f: $(cat "$work/$f" "$work/$f.err")"; done
 fi
-echo "bench_cli: $passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish bench_cli

@@ -4,36 +4,12 @@
 # (1 for an unknown account or token, 2 for bad usage).
 set -uo pipefail
 smppd=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=tests/cli/checks.sh
+source "$(dirname "$0")/checks.sh"
 cat > "$work/smppd.toml" <<'TOML'
 [store]
 url = "sqlite://data/test.db"
 TOML
-failures=0
-passes=0
-expect() {  # expect STATUS DESCRIPTION -- command...
-  local want=$1 what=$2; shift 3
-  "$@" >"$work/out" 2>"$work/err"
-  local got=$?
-  if [[ $got -ne $want ]]; then
-    echo "FAIL: $what: exit $got, wanted $want"; cat "$work/out" "$work/err"; failures=$((failures + 1))
-  else
-    passes=$((passes + 1))
-  fi
-}
-contains() {  # contains FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$work/$1"; then passes=$((passes + 1)); else
-    echo "FAIL: $3: '$2' not in $1:"; cat "$work/$1"; failures=$((failures + 1)); fi
-}
-lacks() {  # lacks FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$work/$1"; then echo "FAIL: $3: '$2' in $1"; failures=$((failures + 1)); else
-    passes=$((passes + 1)); fi
-}
-ok() {  # CONDITION; ok DESCRIPTION: counts the status of the command just before
-  local status=$?
-  if [[ $status -eq 0 ]]; then passes=$((passes + 1)); else echo "FAIL: $1"; failures=$((failures + 1)); fi
-}
 c=(--config "$work/smppd.toml")
 
 expect 0 "add accounts" -- "$smppd" account add acme --password pw "${c[@]}"
@@ -94,5 +70,4 @@ expect 0 "token list after removing its account" -- "$smppd" token list --json "
 [[ $(cat "$work/out") == "[]" ]]; ok "the account's tokens went with it"
 expect 2 "token without a subcommand" -- "$smppd" token "${c[@]}"
 
-echo "token_cli: $passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish token_cli
