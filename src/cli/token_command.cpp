@@ -72,10 +72,11 @@ int run_token_add(const command_context& context, const token_add_options& optio
     out["token"] = secret;
     std::printf("%s\n", out.dump().c_str());
   } else {
-    // The token alone on the first line, so a script can take it with `head -n 1`.
-    std::printf("%s\nid: %s\n", secret.c_str(), token.id.c_str());
+    // The token alone on stdout, so `TOKEN=$(smppd token add acme)` is the token; its id
+    // (for `token remove`) is in the note on stderr and in `token list`.
+    std::printf("%s\n", secret.c_str());
   }
-  std::fprintf(stderr, "smppd: token %s of %s added; it is shown only this once\n",
+  std::fprintf(stderr, "smppd: token id %s of %s added; the token is shown only this once\n",
                token.id.c_str(), token.system_id.c_str());
   return exit_ok;
 }
