@@ -16,7 +16,7 @@ build-dev: bootstrap
 	@cmake --build --preset dev -j $(JOBS)
 
 run: build
-	build/smppd serve --config config/smppd.toml
+	build/smppd serve --demo-account --config config/smppd.toml
 
 # Every test once under ASan+UBSan, the threaded ones under TSan, a short fuzz run (what CI
 # runs; phases timed). FUZZ_SECONDS sets the fuzz time per target.

@@ -28,8 +28,9 @@
 namespace smppd::cli {
 namespace {
 
-// A fresh store gets one account, so a newcomer can bind at once; its password is shown
-// this once and never again.
+// `make run` on a fresh store gets one account, so a newcomer can bind at once; its
+// password is shown this once and never again. Only with --demo-account: a server started
+// by a script or a test has exactly the accounts it was given.
 void create_demo_account_if_empty(core::account_store& accounts, const config::config& cfg) {
   if (!accounts.list().empty()) return;
   const std::string password = account::random_password();
@@ -91,6 +92,7 @@ int run_front_only(const config::config& cfg, core::account_store& accounts,
 struct serve_options {
   bool discard = false;
   bool memory_store = false;
+  bool demo_account = false;
 };
 
 int run_serve(const command_context& context, serve_options options) {
@@ -104,7 +106,7 @@ int run_serve(const command_context& context, serve_options options) {
   std::filesystem::create_directories(cfg.node.data_dir, ec);
   if (ec) throw config::config_error("node.data_dir: cannot create " + cfg.node.data_dir.string());
   auto accounts = open_account_store(cfg, cfg.node.id);
-  create_demo_account_if_empty(*accounts, cfg);
+  if (options.demo_account) create_demo_account_if_empty(*accounts, cfg);
   if (options.discard) return run_front_only(cfg, *accounts, log);
 
   // A cluster node claims its id before it reads what the store holds for that id.
@@ -223,6 +225,9 @@ void register_serve_command(CLI::App& app, command_context& context, command_run
   serve->add_flag("--memory-store", options->memory_store,
                   "benchmark the path without the disk: messages and receipts in memory only, "
                   "lost at exit (never in production)");
+  serve->add_flag("--demo-account", options->demo_account,
+                  "on a store with no account, first create the account demo with a random "
+                  "password and print it once (what `make run` does)");
   serve->callback([&context, &runner, options] {
     runner = [&context, options] { return run_serve(context, *options); };
   });
