@@ -249,6 +249,29 @@ TEST_F(session_core_test, unsupported_commands_get_generic_nack_rinvcmdid) {
   EXPECT_EQ(out[1].sequence_number, 13u);
 }
 
+TEST_F(session_core_test, responses_outside_the_command_set_get_generic_nack_rinvcmdid) {
+  bind_as(server::bind_kind::transceiver);
+  feed(smpp::make_pdu(smpp::unknown_pdu{command_id{0x80000099}, {}}, 14));
+  feed(smpp::make_pdu(smpp::unknown_pdu{command_id{0xFFFFFFFF}, {}}, 15));
+  feed(smpp::make_pdu(smpp::query_sm_resp{}, 16));
+  feed(smpp::make_pdu(smpp::data_sm_resp{}, 17));
+  const auto out = sent(wire);
+  ASSERT_EQ(out.size(), 4u);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_EQ(out[i].command_id(), command_id::generic_nack);
+    EXPECT_EQ(out[i].command_status, command_status::esme_rinvcmdid);
+    EXPECT_EQ(out[i].sequence_number, 14u + i);
+  }
+}
+
+TEST_F(session_core_test, responses_of_the_command_set_to_nothing_get_no_answer) {
+  bind_as(server::bind_kind::transceiver);
+  feed(smpp::make_pdu(smpp::deliver_sm_resp{}, 18));
+  feed(smpp::make_pdu(smpp::enquire_link_resp{}, 19));
+  feed(smpp::make_pdu(smpp::generic_nack{}, 20));
+  EXPECT_TRUE(sent(wire).empty());
+}
+
 TEST_F(session_core_test, unbind_is_answered_then_the_session_closes) {
   bind_as(server::bind_kind::transceiver);
   const auto events = feed(smpp::make_pdu(smpp::unbind{}, 30));
