@@ -314,6 +314,7 @@ config parse(std::string_view toml_text, const std::filesystem::path& file) {
     r.read_unsigned("bind_failure_lockout_after", c.smpp.bind_failure_lockout_after, 0, 1000000);
     r.read_unsigned("bind_failure_lockout_s", c.smpp.bind_failure_lockout_s, 1, 86400);
     r.read_unsigned("bind_failure_delay_ms", c.smpp.bind_failure_delay_ms, 0, 3600000);
+    r.read_bool("bind_failure_limit_loopback", c.smpp.bind_failure_limit_loopback);
   });
   read_section(root, "store", [&](table_reader& r) {
     r.read_string("url", c.store.url);

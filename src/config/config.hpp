@@ -52,6 +52,8 @@ struct smpp_config {
   std::uint32_t bind_failure_lockout_after = 10;
   std::uint32_t bind_failure_lockout_s = 60;
   std::uint32_t bind_failure_delay_ms = 100;
+  // Throttle binds from loopback addresses too (by default they are exempt).
+  bool bind_failure_limit_loopback = false;
 };
 
 struct store_config {

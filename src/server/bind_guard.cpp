@@ -4,6 +4,11 @@
 
 namespace smppd::server {
 
+bool is_loopback_address(std::string_view address) noexcept {
+  if (address.starts_with("::ffff:")) address.remove_prefix(7);
+  return address.starts_with("127.") || address == "::1";
+}
+
 bool bind_guard::blocked(const table& t, std::string_view key, steady_time now) const {
   if (!enabled()) return false;
   const auto it = t.find(key);
@@ -11,7 +16,7 @@ bool bind_guard::blocked(const table& t, std::string_view key, steady_time now) 
 }
 
 bool bind_guard::address_blocked(std::string_view address, steady_time now) const {
-  return blocked(addresses_, address, now);
+  return !exempt(address) && blocked(addresses_, address, now);
 }
 
 bool bind_guard::system_id_blocked(std::string_view system_id, steady_time now) const {
@@ -48,7 +53,7 @@ bool bind_guard::fail(table& t, std::string_view key, steady_time now) {
 failure_effect bind_guard::failed(std::string_view address, std::string_view system_id,
                                   steady_time now) {
   failure_effect effect;
-  if (!enabled()) return effect;
+  if (!enabled() || exempt(address)) return effect;
   effect.address_locked = fail(addresses_, address, now);
   if (!system_id.empty()) effect.system_id_locked = fail(system_ids_, system_id, now);
   lockouts_ += (effect.address_locked ? 1 : 0) + (effect.system_id_locked ? 1 : 0);
@@ -64,6 +69,7 @@ void bind_guard::succeeded(std::string_view system_id) {
 }
 
 bool bind_guard::try_begin_check(std::string_view address) {
+  if (exempt(address)) return true;  // end_check finds no entry and does nothing
   auto it = addresses_.find(address);
   if (it == addresses_.end()) it = addresses_.emplace(std::string(address), state{}).first;
   if (it->second.checks >= settings_.max_checks_per_address) return false;

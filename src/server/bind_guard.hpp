@@ -22,7 +22,14 @@ struct bind_guard_settings {
   std::chrono::seconds lockout{60};
   std::chrono::milliseconds first_delay{100};
   std::uint32_t max_checks_per_address = 2;  // slow checks in flight per peer address
+  // Binds from a loopback address (127.0.0.0/8, ::1) are neither counted nor throttled, as
+  // fail2ban ignores 127.0.0.1: a process on the host is the operator's own (a proxy, a
+  // test harness binding many accounts at once); a guesser comes over the network.
+  bool limit_loopback = false;
 };
+
+// 127.0.0.0/8, ::1, and 127.x.y.z mapped into IPv6 (::ffff:127.0.0.1), as peers are written.
+bool is_loopback_address(std::string_view address) noexcept;
 
 // What a recorded failure started.
 struct failure_effect {
@@ -63,6 +70,9 @@ class bind_guard {
   using table = std::map<std::string, state, std::less<>>;
 
   bool enabled() const noexcept { return settings_.lockout_after > 0; }
+  bool exempt(std::string_view address) const noexcept {
+    return !settings_.limit_loopback && is_loopback_address(address);
+  }
   bool blocked(const table& t, std::string_view key, steady_time now) const;
   bool fail(table& t, std::string_view key, steady_time now);  // true: a lockout began
   void prune(steady_time now);

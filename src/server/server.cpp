@@ -39,6 +39,7 @@ authenticator_settings authenticator_settings_from(const config::config& cfg) {
   s.guard.lockout_after = cfg.smpp.bind_failure_lockout_after;
   s.guard.lockout = std::chrono::seconds(cfg.smpp.bind_failure_lockout_s);
   s.guard.first_delay = std::chrono::milliseconds(cfg.smpp.bind_failure_delay_ms);
+  s.guard.limit_loopback = cfg.smpp.bind_failure_limit_loopback;
   return s;
 }
 

@@ -31,14 +31,17 @@ TEST(config_parse, flood_limits_have_defaults_and_are_read) {
   EXPECT_EQ(d.smpp.bind_failure_lockout_after, 10u);
   EXPECT_EQ(d.smpp.bind_failure_lockout_s, 60u);
   EXPECT_EQ(d.smpp.bind_failure_delay_ms, 100u);
+  EXPECT_FALSE(d.smpp.bind_failure_limit_loopback);
   const auto c = parse(
       "[smpp]\nmax_protocol_errors = 0\nbind_failure_lockout_after = 3\n"
-      "bind_failure_lockout_s = 600\nbind_failure_delay_ms = 0\n",
+      "bind_failure_lockout_s = 600\nbind_failure_delay_ms = 0\n"
+      "bind_failure_limit_loopback = true\n",
       conf_file);
   EXPECT_EQ(c.smpp.max_protocol_errors, 0u);
   EXPECT_EQ(c.smpp.bind_failure_lockout_after, 3u);
   EXPECT_EQ(c.smpp.bind_failure_lockout_s, 600u);
   EXPECT_EQ(c.smpp.bind_failure_delay_ms, 0u);
+  EXPECT_TRUE(c.smpp.bind_failure_limit_loopback);
 }
 
 TEST(config_parse, rejects_flood_limits_out_of_bounds_naming_the_key) {

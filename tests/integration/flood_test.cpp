@@ -1,7 +1,8 @@
 // Issue 14: what an attacker with raw sockets can do to the real binary, bounded. A flood
 // of unknown commands grows the log by a bounded amount and is cut off after
 // max_protocol_errors; password guessers do not slow another account's binds and get the
-// contract's status for a wrong password.
+// contract's status for a wrong password. From loopback (the operator's own processes, a test
+// harness) none of the bind throttle applies unless bind_failure_limit_loopback is set.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -95,10 +96,13 @@ class unknown_command_flood {
 
 class flood_test : public ::testing::Test {
  protected:
-  void start(const std::string& smpp_extra) {
+  // Accounts acme (secret), other (pw2), and acct0..acctN-1 (pw0..pwN-1).
+  void start(const std::string& smpp_extra, int more_accounts = 0) {
     dir.write_config(smpp_extra);
     add("acme", "secret");
     add("other", "pw2");
+    for (int a = 0; a < more_accounts; ++a)
+      add("acct" + std::to_string(a), "pw" + std::to_string(a));
     server.emplace(dir);
     ASSERT_NE(server->port(), 0);
   }
@@ -156,7 +160,10 @@ TEST_F(flood_test, a_session_is_closed_after_max_protocol_errors) {
 }
 
 TEST_F(flood_test, another_account_binds_fast_while_100_connections_guess_passwords) {
-  start("bind_failure_lockout_after = 5\nbind_failure_delay_ms = 10");
+  // The guessers come from 127.0.0.1: loopback is throttled only when asked to be.
+  start(
+      "bind_failure_lockout_after = 5\nbind_failure_delay_ms = 10\nbind_failure_limit_loopback = "
+      "true");
   {
     // Bound once before: its password is remembered, as for any client that re-binds.
     raw_client c(server->port(), false, "127.0.0.2");
@@ -228,6 +235,40 @@ TEST_F(flood_test, concurrent_binds_with_a_wrong_password_all_get_rinvpaswd) {
     if (resp.command_status == command_status::esme_rinvpaswd) ++rinvpaswd;
   }
   EXPECT_EQ(rinvpaswd, binds);
+}
+
+TEST_F(flood_test, from_loopback_mistakes_and_many_first_binds_at_once_are_not_throttled) {
+  start("", 6);
+  // Distinct wrong passwords, each answered as the contract says; no delay or lockout
+  // follows for 127.0.0.1 (a harness's run of refusal tests).
+  for (int i = 0; i < 12; ++i) {
+    raw_client c(server->port());
+    EXPECT_EQ(c.bind(command_id::bind_transceiver, "acme", "bad" + std::to_string(i)),
+              command_status::esme_rinvpaswd)
+        << "wrong password " << i;
+  }
+  // Then the right password at once, and eight accounts' first binds all out together:
+  // each is a slow check of its own, more than the two an outside address may have.
+  {
+    raw_client c(server->port());
+    EXPECT_EQ(c.bind(command_id::bind_transceiver, "acme", "secret"), command_status::esme_rok);
+  }
+  std::vector<std::pair<std::string, std::string>> logins{{"other", "pw2"}};
+  for (int a = 0; a < 6; ++a)
+    logins.emplace_back("acct" + std::to_string(a), "pw" + std::to_string(a));
+  std::vector<std::unique_ptr<raw_client>> clients;
+  for (const auto& [id, pw] : logins) {
+    clients.push_back(std::make_unique<raw_client>(server->port()));
+    smpp::bind_transceiver b;
+    b.system_id.assign(id);
+    b.password.assign(pw);
+    b.interface_version = 0x34;
+    clients.back()->send(smpp::make_pdu(b, clients.back()->next_sequence()));
+  }
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    EXPECT_EQ(clients[i]->expect_pdu(10s).command_status, command_status::esme_rok)
+        << logins[i].first;
+  }
 }
 
 }  // namespace

@@ -107,4 +107,46 @@ TEST(bind_guard, many_addresses_do_not_grow_the_tables_without_bound) {
   EXPECT_LE(guard.tracked(), 4096u);
 }
 
+TEST(bind_guard, loopback_addresses_are_recognised_as_peers_are_written) {
+  using smppd::server::is_loopback_address;
+  for (const char* a : {"127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"}) {
+    EXPECT_TRUE(is_loopback_address(a)) << a;
+  }
+  for (const char* a : {"10.0.0.1", "128.0.0.1", "::2", "::ffff:10.0.0.1", "1270::1", ""}) {
+    EXPECT_FALSE(is_loopback_address(a)) << a;
+  }
+}
+
+TEST(bind_guard, failures_from_loopback_are_not_counted_by_default) {
+  bind_guard guard(settings());
+  for (int i = 0; i < 10; ++i) {
+    const auto effect = guard.failed("127.0.0.1", "acme", t0);
+    EXPECT_FALSE(effect.address_locked);
+    EXPECT_FALSE(effect.system_id_locked);
+  }
+  EXPECT_FALSE(guard.address_blocked("127.0.0.1", t0));
+  EXPECT_FALSE(guard.system_id_blocked("acme", t0));
+  // Any number of password checks at once: a harness binding many accounts together.
+  for (int i = 0; i < 10; ++i) EXPECT_TRUE(guard.try_begin_check("::1"));
+  EXPECT_EQ(guard.lockouts(), 0u);
+  EXPECT_EQ(guard.tracked(), 0u);
+  // Another address is still throttled.
+  EXPECT_TRUE(guard.try_begin_check("10.0.0.1"));
+  EXPECT_TRUE(guard.try_begin_check("10.0.0.1"));
+  EXPECT_FALSE(guard.try_begin_check("10.0.0.1"));
+}
+
+TEST(bind_guard, loopback_is_throttled_when_asked_to_be) {
+  auto s = settings();
+  s.limit_loopback = true;
+  bind_guard guard(s);
+  guard.failed("127.0.0.1", "acme", t0);
+  guard.failed("127.0.0.1", "acme", t0);
+  EXPECT_TRUE(guard.address_blocked("127.0.0.1", t0));
+  EXPECT_TRUE(guard.system_id_blocked("acme", t0));
+  EXPECT_TRUE(guard.try_begin_check("127.0.0.1"));
+  EXPECT_TRUE(guard.try_begin_check("127.0.0.1"));
+  EXPECT_FALSE(guard.try_begin_check("127.0.0.1"));
+}
+
 }  // namespace
