@@ -165,6 +165,7 @@ int run_webhook(const command_context& context, const webhook_options& options) 
 
 void register_account_commands(CLI::App& app, command_context& context, command_runner& runner) {
   CLI::App* account = app.add_subcommand("account", "manage accounts");
+  add_config_option(*account, context);  // also `smppd account --config F list`
   account->require_subcommand(1);
 
   auto add = std::make_shared<add_options>();

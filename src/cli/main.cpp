@@ -30,6 +30,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   command_context context;
   command_runner runner;
+  // Before the subcommand too (`smppd --config F account list`), as after it.
+  add_config_option(app, context);
   register_serve_command(app, context, runner);
   register_account_commands(app, context, runner);
   register_token_commands(app, context, runner);

@@ -114,6 +114,7 @@ int run_token_remove(const command_context& context, const std::string& token_id
 
 void register_token_commands(CLI::App& app, command_context& context, command_runner& runner) {
   CLI::App* token = app.add_subcommand("token", "manage API tokens of the REST API");
+  add_config_option(*token, context);  // also `smppd token --config F list`
   token->require_subcommand(1);
 
   auto add = std::make_shared<token_add_options>();

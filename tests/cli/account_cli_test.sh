@@ -70,6 +70,11 @@ printf '[smpp]\nwindw = 3\n' > "$work/bad.toml"
 expect 2 "unknown config key" -- "$smppd" account list --config "$work/bad.toml"
 contains err "smpp.windw: unknown key" "names the unknown key"
 expect 2 "missing config" -- "$smppd" account list --config "$work/none.toml"
+expect 0 "--config before the subcommand" -- "$smppd" "${c[@]}" account list --json
+contains out '"system_id":"beta"' "the config given first is the one read"
+expect 0 "--config between account and list" -- "$smppd" account "${c[@]}" list --json
+contains out '"system_id":"beta"' "the config given in the middle is the one read"
+expect 2 "a missing config given first" -- "$smppd" --config "$work/none.toml" account list
 expect 2 "no subcommand" -- "$smppd"
 expect 0 "version" -- "$smppd" --version
 contains out "smppd " "version text"
