@@ -112,8 +112,21 @@ class object_reader {
       return std::nullopt;
     }
     if (key == "priority") {
+      // GatewayAPI's names, or the SMPP priority_flag they stand for (0-3, as a number or,
+      // from a form, as its digit).
+      if (v.is_number_integer()) {
+        const auto n = v.get<std::int64_t>();
+        if (n < 0 || n >= static_cast<std::int64_t>(priority_names.size()))
+          return errors::priority_not_available(std::to_string(n));
+        out.priority = static_cast<std::uint8_t>(n);
+        return std::nullopt;
+      }
       std::string p;
       if (auto e = text(key, v, p, 64)) return e;
+      if (p.size() == 1 && p[0] >= '0' && p[0] < static_cast<char>('0' + priority_names.size())) {
+        out.priority = static_cast<std::uint8_t>(p[0] - '0');
+        return std::nullopt;
+      }
       const auto it = std::find(priority_names.begin(), priority_names.end(), p);
       if (it == priority_names.end()) return errors::priority_not_available(p);
       out.priority = static_cast<std::uint8_t>(it - priority_names.begin());

@@ -115,6 +115,25 @@ TEST(SmsRequest, UnknownPriorityIs0x0311) {
   EXPECT_EQ(e.http_status, 422);
 }
 
+TEST(SmsRequest, PriorityByNameOrByItsNumber) {
+  for (const auto& [given, want] : std::vector<std::pair<std::string, int>>{
+           {R"("BULK")", 0}, {"1", 1}, {"3", 3}, {R"("2")", 2}, {R"("VERY_URGENT")", 3}}) {
+    const auto r = ok(parse_json(R"({"message": "x", "recipients": [{"msisdn": 1}], "priority": )" +
+                                 given + "}"));
+    ASSERT_EQ(r.size(), 1u) << given;
+    EXPECT_EQ(r[0].priority, want) << given;
+  }
+  for (const std::string given : {"4", "-1", R"("4")", R"("02")", "1.5"}) {
+    const auto e = failed(parse_json(
+        R"({"message": "x", "recipients": [{"msisdn": 1}], "priority": )" + given + "}"));
+    EXPECT_TRUE(e.code == "0x0311" || e.code == "0x0220") << given << " " << e.code;
+    EXPECT_GE(e.http_status, 400) << given;
+  }
+  const auto fields = parse_urlencoded("message=x&recipients.0.msisdn=4511&priority=3");
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(ok(parse_fields(*fields))[0].priority, 3);
+}
+
 TEST(SmsRequest, DuplicateRecipientIs0x0310EvenAcrossTypes) {
   const auto e = failed(
       parse_json(R"({"message": "x", "recipients": [{"msisdn": 4512}, {"msisdn": "4512"}]})"));
