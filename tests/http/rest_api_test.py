@@ -439,7 +439,7 @@ class Test3Errors(ServerCase):
             ({"message": "hi", "recipients": self.ONE, "sender": "ThisIsTooLong"}, "sender"),
             ({"message": "hi", "recipients": self.ONE, "destaddr": "PIGEON"}, "destaddr"),
             ({"message": "hi", "recipients": self.ONE, "callback_url": "ftp://x"}, "callback_url"),
-            ({"message": "hi", "recipients": self.ONE, "priority": 3}, "priority"),
+            ({"message": "hi", "recipients": self.ONE, "priority": 3.5}, "priority"),
             ({"message": "x" * 400, "recipients": self.ONE, "max_parts": 1}, "message"),
             ("42", "body"), ("[]", "body"), ("null", "body"),
         ]
