@@ -87,24 +87,41 @@ std::string_view webhook_status(receipt_status status) noexcept {
   return "UNKNOWN";
 }
 
-std::optional<core::receipt_record> webhook_for(const core::message_record& message,
-                                                receipt_status status, std::uint32_t error,
-                                                wall_time done_at) {
-  if (message.callback_url.empty()) return std::nullopt;
+namespace {
+
+core::receipt_record webhook_of(const core::message_record& message, std::string_view status,
+                                std::uint8_t state, std::uint32_t error, wall_time at) {
   core::receipt_record r;
   r.system_id = message.system_id;
   r.message_id = message.webhook_id();
-  r.text = std::string(webhook_status(status));
-  r.message_state = dlr::message_state(status);
+  r.text = std::string(status);
+  r.message_state = state;
   r.network_error = error;
   address_back(message, r);
   // A REST userref, else an SMPP message's user_message_reference as its receipt shows it.
   const std::string userref =
       !message.userref.empty() ? message.userref : reference_text(message.user_message_reference);
   r.user_message_reference.assign(userref.begin(), userref.end());
-  r.created_at = done_at;
+  r.created_at = at;
   r.webhook_url = message.callback_url;
   return r;
+}
+
+}  // namespace
+
+std::optional<core::receipt_record> webhook_for(const core::message_record& message,
+                                                receipt_status status, std::uint32_t error,
+                                                wall_time done_at) {
+  if (message.callback_url.empty()) return std::nullopt;
+  return webhook_of(message, webhook_status(status), dlr::message_state(status), error, done_at);
+}
+
+std::optional<core::receipt_record> scheduled_webhook_for(const core::message_record& message) {
+  if (message.callback_url.empty() || !message.schedule_delivery_time ||
+      *message.schedule_delivery_time <= message.submitted_at) {
+    return std::nullopt;
+  }
+  return webhook_of(message, "SCHEDULED", 0, 0, message.submitted_at);
 }
 
 smpp::deliver_sm make_deliver_sm(const core::receipt_record& receipt) {

@@ -47,6 +47,11 @@ std::optional<core::receipt_record> webhook_for(const core::message_record& mess
                                                 receipt_status status, std::uint32_t error,
                                                 wall_time done_at);
 
+// The SCHEDULED webhook of a message accepted with a delivery time in the future (a REST
+// sendtime, an SMPP schedule_delivery_time), when it has a callback_url; message_state 0,
+// SMPP 5.0's SCHEDULED (3.4 has no value for it).
+std::optional<core::receipt_record> scheduled_webhook_for(const core::message_record& message);
+
 // GatewayAPI's name of a status: DELIVERED, UNDELIVERABLE, ENROUTE, BUFFERED, ...
 std::string_view webhook_status(receipt_status status) noexcept;
 

@@ -121,6 +121,7 @@ void engine::accept(std::vector<core::message_record> messages, batch_done done)
   steps.reserve(messages.size());
   std::vector<std::uint32_t> stored;  // for each step, its message's index
   stored.reserve(messages.size());
+  std::vector<core::receipt_record> scheduled;  // SCHEDULED webhooks
   for (std::size_t i = 0; i < messages.size(); ++i) {
     auto& record = messages[i];
     if (pipeline_) {
@@ -131,6 +132,7 @@ void engine::accept(std::vector<core::message_record> messages, batch_done done)
     }
     record.parts = static_cast<std::uint16_t>(
         std::min<std::size_t>(carrier::simulator::parts(record), 0xFFFF));
+    if (auto webhook = dlr::scheduled_webhook_for(record)) scheduled.push_back(std::move(*webhook));
     steps.emplace_back(core::message_accepted{std::move(record)});
     stored.push_back(static_cast<std::uint32_t>(i));
   }
@@ -138,15 +140,22 @@ void engine::accept(std::vector<core::message_record> messages, batch_done done)
     done(statuses);
     return;
   }
+  // After the messages, in the same transaction: durable exactly when they are.
+  for (auto& w : scheduled) steps.emplace_back(core::mo_received{std::move(w), true});
   store_.write(
       std::move(steps),
       [this, done = std::move(done), statuses = std::move(statuses), stored = std::move(stored),
        since = std::chrono::steady_clock::now()](std::span<const core::step_result> results,
                                                  std::span<core::message_step> written) mutable {
-        commit_latency_.add(std::chrono::steady_clock::now() - since, results.size());
+        const std::size_t message_steps = stored.size();
+        commit_latency_.add(std::chrono::steady_clock::now() - since, message_steps);
         std::size_t accepted = 0;
         hand_over([&](inbox& in) {
-          for (std::size_t k = 0; k < results.size(); ++k) {
+          for (std::size_t k = message_steps; k < results.size(); ++k) {
+            if (results[k].ec || results[k].receipt_id == 0) continue;
+            in.webhooks.push_back(std::move(std::get<core::mo_received>(written[k]).mo));
+          }
+          for (std::size_t k = 0; k < message_steps; ++k) {
             const auto ec = results[k].ec;
             note_store_result(ec, "append");
             if (ec) {
@@ -159,7 +168,7 @@ void engine::accept(std::vector<core::message_record> messages, batch_done done)
           }
         });
         counters_.accepted.fetch_add(accepted, std::memory_order_relaxed);
-        counters_.refused.fetch_add(results.size() - accepted, std::memory_order_relaxed);
+        counters_.refused.fetch_add(message_steps - accepted, std::memory_order_relaxed);
         done(statuses);
       });
 }

@@ -297,6 +297,48 @@ TEST_F(engine_test, a_status_webhook_is_durable_with_its_outcome_and_handed_over
   }
 }
 
+// A message accepted for later (REST sendtime, SMPP schedule_delivery_time) with a webhook
+// says so at once: SCHEDULED, durable in the same transaction as the message.
+TEST_F(engine_test, a_message_scheduled_for_later_sends_a_scheduled_webhook_when_accepted) {
+  auto& store = open_store();
+  auto& e = make_engine(store);
+  std::vector<smppd::core::receipt_record> hooks;
+  smppd::gateway::webhook_hooks h;
+  h.deliver = [&](std::vector<smppd::core::receipt_record> records) {
+    for (auto& r : records) hooks.push_back(std::move(r));
+  };
+  e.set_webhook_hooks(std::move(h));
+  auto later = message("4512345678", 0);
+  later.schedule_delivery_time = clock_.now() + std::chrono::hours(1);
+  later.callback_url = "http://hooks.example/x";
+  later.batch_id = 555;
+  later.userref = "ref-7";
+  auto now = message("4512345679", 0);  // no delivery time: nothing until its outcome
+  now.callback_url = "http://hooks.example/x";
+  auto silent = message("4512345670", 0);  // scheduled, no webhook
+  silent.schedule_delivery_time = clock_.now() + std::chrono::hours(1);
+  std::promise<std::vector<command_status>> answered;
+  e.accept({later, now, silent}, [&](std::span<const command_status> s) {
+    answered.set_value({s.begin(), s.end()});
+  });
+  store.flush();
+  e.poll();  // the completions handed over, no turn of the engine yet
+  EXPECT_EQ(answered.get_future().get(), std::vector<command_status>(3, command_status::esme_rok));
+  // The message without a delivery time may have had its outcome meanwhile (simulator
+  // delay 0): only SCHEDULED webhooks count here, and only `later` has one.
+  std::vector<smppd::core::receipt_record> scheduled;
+  for (auto& r : hooks)
+    if (r.text == "SCHEDULED") scheduled.push_back(r);
+  ASSERT_EQ(scheduled.size(), 1u);
+  EXPECT_EQ(scheduled[0].message_id, 555u);
+  EXPECT_EQ(scheduled[0].webhook_url, "http://hooks.example/x");
+  EXPECT_EQ(std::string(scheduled[0].user_message_reference.begin(),
+                        scheduled[0].user_message_reference.end()),
+            "ref-7");
+  EXPECT_EQ(scheduled[0].source_addr, "4512345678");
+  EXPECT_NE(scheduled[0].receipt_id, 0u);  // durable: in the store until done
+}
+
 TEST_F(engine_test, cancel_finishes_a_scheduled_message_as_deleted_and_leaves_others) {
   auto& store = open_store();
   auto& e = make_engine(store);
@@ -315,8 +357,9 @@ TEST_F(engine_test, cancel_finishes_a_scheduled_message_as_deleted_and_leaves_ot
   e.cancel({later.id, 424242}, [&](std::size_t n) { cancelled = n; });
   settle(e);
   EXPECT_EQ(cancelled, 1u);
-  ASSERT_EQ(hooks.size(), 1u);
-  EXPECT_EQ(hooks[0].text, "DELETED");
+  ASSERT_EQ(hooks.size(), 2u);
+  EXPECT_EQ(hooks[0].text, "SCHEDULED");
+  EXPECT_EQ(hooks[1].text, "DELETED");
   EXPECT_TRUE(smppd::test_support::committed_messages(dir_ / "smppd.db").empty());
   e.cancel({later.id}, [&](std::size_t n) { cancelled = n; });  // already final
   settle(e);

@@ -525,6 +525,28 @@ class Webhooks(unittest.TestCase):
         self.assertRegex(undelivered["code"] or "", r"^0x[0-9A-F]{4}$", undelivered)
 
     # -- a stalled endpoint times out, is retried, and holds up nobody -----------
+    # -- a message for later: SCHEDULED at once; cancelled: DELETED ----------------
+    def test_10_scheduled_then_deleted(self):
+        r = self.receiver
+        message_id = self.rest(self.main, self.main_token, "4588000010",
+                               sendtime=int(time.time()) + 3600,
+                               callback_url=r.url("/later"), userref="later-1")
+        [scheduled] = self.wait_calls("/later", 1)
+        self.check_body_shape(scheduled["body"])
+        self.assertEqual(scheduled["body"]["status"], "SCHEDULED", self.context(path="/later"))
+        self.assertEqual(scheduled["body"]["id"], message_id)
+        self.assertEqual(scheduled["body"]["msisdn"], 4588000010)
+        self.assertEqual(scheduled["body"]["userref"], "later-1")
+        self.assertIsNone(scheduled["body"]["code"])
+        reply = requests.delete(f"{self.main.http}/rest/mtsms/{message_id}",
+                                auth=(self.main_token, ""), timeout=15)
+        self.assertEqual(reply.status_code, 204, reply.text)
+        calls = self.wait_calls("/later", 2)
+        time.sleep(0.5)
+        calls = r.calls_to("/later")
+        self.assertEqual([c["body"]["status"] for c in calls], ["SCHEDULED", "DELETED"],
+                         self.context(path="/later"))
+
     def test_9_stall_times_out_and_delays_nobody(self):
         r = self.receiver
         # The other endpoint's webhook, sent right after the stalled one, came promptly.
