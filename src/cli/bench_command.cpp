@@ -1,6 +1,7 @@
 // smppd bench: the load generator. N sessions, each keeping its window full of submit_sm
 // (encoded once, re-sent with new sequence numbers), latency per response, receipts matched
-// to message ids; a progress line on stderr and a summary (--json: one line).
+// to message ids; a progress line and a readable summary on stderr, the JSON summary on
+// stdout (one line).
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +46,7 @@ struct bench_options {
   std::string to = "4512345678";
   bool json = false;
   bool quiet = false;
+  bool receipts = false;  // --receipts: registered_delivery 1 unless given otherwise
 };
 
 // Log-linear histogram of microseconds: exact below 128, then 64 sub-buckets per power of
@@ -537,27 +539,27 @@ void print_json(const bench_options& o, const thread_tally& all, const receipt_c
 
 void print_text(const bench_options& o, unsigned sessions_bound, const thread_tally& all,
                 const receipt_counts& receipts, const run_summary& s, bool track_ids) {
-  std::printf("sessions %u (bound %u), window %u\n", o.sessions, sessions_bound, o.window);
-  std::printf("sent %llu, ok %llu, rejected %llu, timeouts %llu\n",
-              static_cast<unsigned long long>(all.sent), static_cast<unsigned long long>(all.ok),
-              static_cast<unsigned long long>(s.rejected),
-              static_cast<unsigned long long>(all.timeouts));
+  std::fprintf(stderr, "sessions %u (bound %u), window %u\n", o.sessions, sessions_bound, o.window);
+  std::fprintf(stderr, "sent %llu, ok %llu, rejected %llu, timeouts %llu\n",
+               static_cast<unsigned long long>(all.sent), static_cast<unsigned long long>(all.ok),
+               static_cast<unsigned long long>(s.rejected),
+               static_cast<unsigned long long>(all.timeouts));
   for (const auto& [k, v] : all.rejected)
-    std::printf("  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v));
-  std::printf("submit_sm/s %.0f over %.3f s; latency p50 %llu us, p99 %llu us, p99.9 %llu us\n",
-              s.submit_per_s, s.submit_s,
-              static_cast<unsigned long long>(all.latency.percentile(50)),
-              static_cast<unsigned long long>(all.latency.percentile(99)),
-              static_cast<unsigned long long>(all.latency.percentile(99.9)));
+    std::fprintf(stderr, "  %s: %llu\n", k.c_str(), static_cast<unsigned long long>(v));
+  std::fprintf(
+      stderr, "submit_sm/s %.0f over %.3f s; latency p50 %llu us, p99 %llu us, p99.9 %llu us\n",
+      s.submit_per_s, s.submit_s, static_cast<unsigned long long>(all.latency.percentile(50)),
+      static_cast<unsigned long long>(all.latency.percentile(99)),
+      static_cast<unsigned long long>(all.latency.percentile(99.9)));
   if (track_ids) {
-    std::printf("receipts %llu (%.0f/s), missing %llu, duplicates %llu, unknown %llu\n",
-                static_cast<unsigned long long>(receipts.receipts), s.receipts_per_s,
-                static_cast<unsigned long long>(receipts.missing),
-                static_cast<unsigned long long>(receipts.duplicates),
-                static_cast<unsigned long long>(receipts.unknown));
+    std::fprintf(stderr, "receipts %llu (%.0f/s), missing %llu, duplicates %llu, unknown %llu\n",
+                 static_cast<unsigned long long>(receipts.receipts), s.receipts_per_s,
+                 static_cast<unsigned long long>(receipts.missing),
+                 static_cast<unsigned long long>(receipts.duplicates),
+                 static_cast<unsigned long long>(receipts.unknown));
   }
-  std::printf("elapsed %.3f s\n", s.elapsed_s);
-  for (const auto& e : all.errors) std::printf("error: %s\n", e.c_str());
+  std::fprintf(stderr, "elapsed %.3f s\n", s.elapsed_s);
+  for (const auto& e : all.errors) std::fprintf(stderr, "error: %s\n", e.c_str());
 }
 
 int run(const command_context& context, const bench_options& o, bool config_named) {
@@ -590,11 +592,10 @@ int run(const command_context& context, const bench_options& o, bool config_name
   const receipt_counts receipts =
       track_ids ? match_receipts(w.tallies, all.ok, plan->expect_receipts) : receipt_counts{};
   const run_summary summary = summarize(all, receipts, started, ended);
-  if (o.json) {
-    print_json(o, all, receipts, summary);
-  } else {
-    print_text(o, totals->sessions_bound.load(), all, receipts, summary, track_ids);
-  }
+  // The JSON summary is the output (stdout, one line); the readable one goes beside the
+  // progress line on stderr unless --json asks for the JSON alone.
+  if (!o.json) print_text(o, totals->sessions_bound.load(), all, receipts, summary, track_ids);
+  print_json(o, all, receipts, summary);
   if (totals->sessions_bound.load() == 0) return exit_failed;
   return exit_ok;
 }
@@ -619,6 +620,8 @@ void register_bench_command(CLI::App& app, command_context& context, command_run
   cmd->add_option("--registered-delivery", o->registered_delivery,
                   "registered_delivery (1: a receipt each)")
       ->capture_default_str();
+  cmd->add_flag("--receipts", o->receipts,
+                "ask a receipt for each message and match them (--registered-delivery 1)");
   cmd->add_option("--receipt-timeout", o->receipt_timeout_s,
                   "seconds to wait for receipts after the last response")
       ->capture_default_str();
@@ -629,10 +632,14 @@ void register_bench_command(CLI::App& app, command_context& context, command_run
       ->capture_default_str();
   cmd->add_option("--from", o->from, "source address")->capture_default_str();
   cmd->add_option("--to", o->to, "destination address")->capture_default_str();
-  cmd->add_flag("--json", o->json, "print a one-line JSON summary");
+  cmd->add_flag("--json", o->json,
+                "only the one-line JSON summary (stdout), no readable summary on stderr");
   cmd->add_flag("--quiet", o->quiet, "no progress line");
   add_client_target_options(*cmd, o->target);
   cmd->callback([&context, &runner, o, cmd] {
+    if (o->receipts && cmd->get_option("--registered-delivery")->count() == 0) {
+      o->registered_delivery = 1;
+    }
     const bool named = cmd->get_option("--config")->count() > 0;
     runner = [&context, o, named] { return run(context, *o, named); };
   });

@@ -49,7 +49,16 @@ ok "--rate 1000 holds 1 500 submits to at least 1.4 s"
 python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1100 else 1)" "$(field paced submit_per_s)"
 ok "--rate 1000 submits at most 1 100/s"
 
+# Without --json: still the JSON summary on stdout (the contract's "JSON summary"), the
+# readable one on stderr; --receipts asks a receipt per message.
+"$smppd" bench --config "$work/smppd.toml" --system-id bench --password secret --receipts \
+  --sessions 1 --window 8 --count 200 >"$work/plain" 2>"$work/plain.err"
+ok "bench --receipts exits 0"
+[[ $(wc -l <"$work/plain") -eq 1 ]]; ok "stdout is one line"
+[[ $(field plain ok) -eq 200 && $(field plain receipts) -eq 200 ]]; ok "it is the JSON summary, receipts matched"
+contains plain.err "submit_sm/s" "the readable summary goes to stderr"
+
 if [[ $failures -ne 0 ]]; then
-  for f in fast paced; do echo "$f: $(cat "$work/$f" "$work/$f.err")"; done
+  for f in fast paced plain; do echo "$f: $(cat "$work/$f" "$work/$f.err")"; done
 fi
 finish bench_cli
