@@ -51,12 +51,14 @@ command_status check_source(const submit_sm& pdu) {
 }
 
 // The payload's text part must decode; with UDHI the header is checked and skipped first.
+// A header that does not parse is an undecodable payload too (the contract's one status
+// for it), not a bad esm_class: the esm_class said what it should.
 command_status check_payload(std::uint8_t data_coding, std::uint8_t esm_class,
                              std::span<const std::uint8_t> payload) {
   std::span<const std::uint8_t> body = payload;
   if ((esm_class & esm_udhi) != 0) {
     const auto udh = text::parse_udh(payload);
-    if (!udh) return command_status::esme_rinvesmclass;
+    if (!udh) return command_status::esme_rinvdcs;
     body = payload.subspan(udh->length);
   }
   return text::validate(data_coding, body) ? command_status::esme_rok

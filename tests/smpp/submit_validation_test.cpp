@@ -271,7 +271,9 @@ TEST(submit_validation, udhi_payloads_are_checked_after_the_header) {
   s.short_message.assign(std::string_view("\x05\x00\x03\x2A\x02\x01hi", 8));
   EXPECT_EQ(status_of(s), command_status::esme_rok);
   s.short_message.assign(std::string_view("\x09\x00\x03\x2A\x02\x01hi", 8));  // UDHL past the end
-  EXPECT_NE(status_of(s), command_status::esme_rok);
+  EXPECT_EQ(status_of(s), command_status::esme_rinvdcs);  // an undecodable payload
+  s.short_message.clear();                                // UDHI with no header at all
+  EXPECT_EQ(status_of(s), command_status::esme_rinvdcs);
 }
 
 TEST(submit_validation, only_default_and_acknowledgement_message_types_are_accepted) {
