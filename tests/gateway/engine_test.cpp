@@ -154,6 +154,21 @@ class engine_test : public ::testing::Test {
     m.payload = {'h', 'i'};
     return m;
   }
+  // Webhook records the engine hands over, collected in hooks_.
+  void collect_webhooks(engine& e) {
+    smppd::gateway::webhook_hooks h;
+    h.deliver = [this](std::vector<smppd::core::receipt_record> records) {
+      for (auto& r : records) hooks_.push_back(std::move(r));
+    };
+    e.set_webhook_hooks(std::move(h));
+  }
+  // A message for an hour from now, with a status webhook.
+  message_record scheduled_with_webhook(std::string destination) {
+    auto m = message(std::move(destination), 0);
+    m.schedule_delivery_time = clock_.now() + std::chrono::hours(1);
+    m.callback_url = "http://hooks.example/x";
+    return m;
+  }
   static command_status submit(engine& e, message_record m) {
     std::promise<command_status> p;
     e.accept(std::move(m), [&](command_status s) { p.set_value(s); });
@@ -164,6 +179,7 @@ class engine_test : public ::testing::Test {
   smppd::manual_clock clock_;
   std::shared_ptr<log_capture> log_sink_ = std::make_shared<log_capture>();
   std::shared_ptr<spdlog::logger> log_;
+  std::vector<smppd::core::receipt_record> hooks_;  // collect_webhooks; outlives the engines
   std::vector<std::unique_ptr<sqlite_message_store>> stores_;
   std::vector<std::unique_ptr<engine>> engines_;
   std::uint64_t next_id_ = 1000;
@@ -302,15 +318,8 @@ TEST_F(engine_test, a_status_webhook_is_durable_with_its_outcome_and_handed_over
 TEST_F(engine_test, a_message_scheduled_for_later_sends_a_scheduled_webhook_when_accepted) {
   auto& store = open_store();
   auto& e = make_engine(store);
-  std::vector<smppd::core::receipt_record> hooks;
-  smppd::gateway::webhook_hooks h;
-  h.deliver = [&](std::vector<smppd::core::receipt_record> records) {
-    for (auto& r : records) hooks.push_back(std::move(r));
-  };
-  e.set_webhook_hooks(std::move(h));
-  auto later = message("4512345678", 0);
-  later.schedule_delivery_time = clock_.now() + std::chrono::hours(1);
-  later.callback_url = "http://hooks.example/x";
+  collect_webhooks(e);
+  auto later = scheduled_with_webhook("4512345678");
   later.batch_id = 555;
   later.userref = "ref-7";
   auto now = message("4512345679", 0);  // no delivery time: nothing until its outcome
@@ -327,7 +336,7 @@ TEST_F(engine_test, a_message_scheduled_for_later_sends_a_scheduled_webhook_when
   // The message without a delivery time may have had its outcome meanwhile (simulator
   // delay 0): only SCHEDULED webhooks count here, and only `later` has one.
   std::vector<smppd::core::receipt_record> scheduled;
-  for (auto& r : hooks)
+  for (auto& r : hooks_)
     if (r.text == "SCHEDULED") scheduled.push_back(r);
   ASSERT_EQ(scheduled.size(), 1u);
   EXPECT_EQ(scheduled[0].message_id, 555u);
@@ -342,24 +351,17 @@ TEST_F(engine_test, a_message_scheduled_for_later_sends_a_scheduled_webhook_when
 TEST_F(engine_test, cancel_finishes_a_scheduled_message_as_deleted_and_leaves_others) {
   auto& store = open_store();
   auto& e = make_engine(store);
-  std::vector<smppd::core::receipt_record> hooks;
-  smppd::gateway::webhook_hooks h;
-  h.deliver = [&](std::vector<smppd::core::receipt_record> records) {
-    for (auto& r : records) hooks.push_back(std::move(r));
-  };
-  e.set_webhook_hooks(std::move(h));
-  auto later = message("4512345678", 0);
-  later.schedule_delivery_time = clock_.now() + std::chrono::hours(1);
-  later.callback_url = "http://hooks.example/x";
+  collect_webhooks(e);
+  auto later = scheduled_with_webhook("4512345678");
   ASSERT_EQ(submit(e, later), command_status::esme_rok);
   settle(e);
   std::size_t cancelled = 99;
   e.cancel({later.id, 424242}, [&](std::size_t n) { cancelled = n; });
   settle(e);
   EXPECT_EQ(cancelled, 1u);
-  ASSERT_EQ(hooks.size(), 2u);
-  EXPECT_EQ(hooks[0].text, "SCHEDULED");
-  EXPECT_EQ(hooks[1].text, "DELETED");
+  ASSERT_EQ(hooks_.size(), 2u);
+  EXPECT_EQ(hooks_[0].text, "SCHEDULED");
+  EXPECT_EQ(hooks_[1].text, "DELETED");
   EXPECT_TRUE(smppd::test_support::committed_messages(dir_ / "smppd.db").empty());
   e.cancel({later.id}, [&](std::size_t n) { cancelled = n; });  // already final
   settle(e);

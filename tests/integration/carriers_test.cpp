@@ -446,7 +446,9 @@ TEST_F(carriers_test, max_mps_paces_the_submits_over_all_sessions) {
   ASSERT_EQ(seen.size(), ids.size()) << gateway->log();
   const std::chrono::duration<double> span = arrivals.back() - arrivals.front();
   const double rate = (n - 1) / span.count();
-  EXPECT_GT(rate, 45.0) << "messages per second";
+  // max_mps is a ceiling: load (a sanitizer build sharing two cores with other tests,
+  // 43.6/s was seen) only slows the pace, so the floor is loose and the ceiling tight.
+  EXPECT_GT(rate, 30.0) << "messages per second";
   EXPECT_LT(rate, 55.0) << "messages per second";
 }
 

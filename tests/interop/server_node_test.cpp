@@ -208,7 +208,7 @@ class node_smpp_esme : public ::testing::Test {
   // script does; node-smpp itself answers nothing), and smppd exits 0 within 10 s.
   void check_sigterm(const std::string& transport) {
     const std::string command =
-        "timeout --kill-after=5 30 /bin/sh -c " +
+        "timeout --kill-after=5 45 /bin/sh -c " +
         shell_quote(node_command(
             "sigterm", transport == "tls" ? server->tls_port() : server->port(), transport)) +
         " 2>" + shell_quote(scratch_dir() + "/sigterm-" + transport + ".err");
