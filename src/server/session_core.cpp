@@ -75,15 +75,15 @@ bool is_served_request(command_id id) {
          id == command_id::enquire_link;
 }
 
-// The responses of the contract's command set: those of what the server sends (deliver_sm,
-// enquire_link, unbind) are matched with their requests; the others (a client answering
-// a bind or a submit_sm) are taken as answers to nothing. Any other id with bit 31 set
+// The responses of the contract's command set: generic_nack, deliver_sm_resp, and the
+// responses of the served requests. Those of what the server sends (deliver_sm,
+// enquire_link, unbind) are matched with their requests; the others (a client answering a
+// bind or a submit_sm) are answers to nothing. Any other id with bit 31 set
 // (query_sm_resp, 0x80000099, 0xFFFFFFFF) is an unknown command: generic_nack.
 bool is_served_response(command_id id) {
-  return id == command_id::generic_nack || id == command_id::deliver_sm_resp ||
-         id == command_id::enquire_link_resp || id == command_id::unbind_resp ||
-         id == command_id::submit_sm_resp || id == command_id::bind_transmitter_resp ||
-         id == command_id::bind_receiver_resp || id == command_id::bind_transceiver_resp;
+  if (id == command_id::generic_nack || id == command_id::deliver_sm_resp) return true;
+  const auto raw = static_cast<std::uint32_t>(id);
+  return smpp::is_response(id) && is_served_request(command_id{raw & 0x7FFFFFFFu});
 }
 
 }  // namespace
@@ -146,7 +146,7 @@ session_events session_core::on_pdu(smpp::pdu&& p, steady_time now, wall_time wa
   if (state_ == session_state::closed) return events;
   const command_id id = p.command_id();
 
-  if (smpp::is_response(id) && is_served_response(id)) {
+  if (is_served_response(id)) {
     handle_response(p, now, events);
     return events;
   }
